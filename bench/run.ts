@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: boot the benchmark guest (tests/guests/build/bench.elf, else sieve.elf)
+ * through runBareMetal() and, when qemu-system-aarch64 is installed, under QEMU's TCG in the
+ * same run, then print instructions, time, guest MIPS and the typevisor/QEMU time ratio, and
+ * check that both printed the same console output.
+ *
+ *   node dist/bench/run.js [guest.elf]
+ *
+ * QEMU's time is the wall clock of the whole process (start-up included, typically tens of ms);
+ * typevisor's is shown both for the run loop alone and for the whole call, to compare like with
+ * like. Exit status 1 when the guest does not power off or the outputs differ.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { runBareMetal } from '../src/vmm/bare-runner.js';
+
+const QEMU = process.env.QEMU ?? 'qemu-system-aarch64';
+const QEMU_TIMEOUT_MS = 600_000;
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function findGuest(root: string): string | undefined {
+  const arg = process.argv[2];
+  if (arg !== undefined) return arg;
+  for (const name of ['bench', 'sieve']) {
+    const p = join(root, 'tests/guests/build', `${name}.elf`);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n');
+}
+
+function qemuAvailable(): boolean {
+  const r = spawnSync(QEMU, ['--version'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function main(): number {
+  const root = packageRoot();
+  const guest = findGuest(root);
+  if (guest === undefined) {
+    process.stderr.write("bench: no tests/guests/build/bench.elf or sieve.elf; build them with 'npm run guests'\n");
+    return 1;
+  }
+  const kernel = new Uint8Array(readFileSync(guest));
+  const shown = relative(process.cwd(), guest) || guest;
+  process.stdout.write(`guest: ${shown} (cortex-a57, 128 MiB)\n\n`);
+
+  const t0 = performance.now();
+  const r = runBareMetal({ kernel, cpu: 'cortex-a57', memMiB: 128 });
+  const tvWall = (performance.now() - t0) / 1000;
+  const mips = r.seconds > 0 ? r.instructions / r.seconds / 1e6 : 0;
+  let status = 0;
+  if (r.exit !== 'poweroff') {
+    process.stderr.write(`bench: typevisor run ended with '${r.exit}': ${r.message ?? ''}\n`);
+    status = 1;
+  }
+
+  const rows: string[][] = [
+    ['', 'instructions', 'run loop s', 'wall s', 'guest MIPS'],
+    ['typevisor', String(r.instructions), r.seconds.toFixed(3), tvWall.toFixed(3), mips.toFixed(1)],
+  ];
+  const notes: string[] = [];
+  if (qemuAvailable()) {
+    const args = ['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128', '-nographic', '-monitor', 'none', '-serial', 'stdio', '-kernel', guest];
+    const q0 = performance.now();
+    const q = spawnSync(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: QEMU_TIMEOUT_MS, maxBuffer: 256 << 20 });
+    const qWall = (performance.now() - q0) / 1000;
+    const qOut = q.stdout === null ? '' : q.stdout.toString('utf8');
+    if (q.error !== undefined || q.status !== 0) {
+      notes.push(`qemu: exited with ${q.error !== undefined ? q.error.message : `status ${String(q.status)}`}`);
+      status = 1;
+    }
+    rows.push(['qemu (TCG)', '-', '-', qWall.toFixed(3), qWall > 0 ? `~${(r.instructions / qWall / 1e6).toFixed(1)}` : '-']);
+    notes.push(`ratio typevisor/qemu (wall): ${(tvWall / qWall).toFixed(2)}x` + (tvWall > qWall ? ' (typevisor slower)' : ' (typevisor faster)'));
+    if (qOut === r.console) {
+      notes.push(`console output: identical (${Buffer.byteLength(r.console)} bytes)`);
+    } else {
+      notes.push(`console output: DIFFERENT (typevisor ${Buffer.byteLength(r.console)} bytes, qemu ${Buffer.byteLength(qOut)} bytes)`);
+      status = 1;
+    }
+  } else {
+    notes.push(`${QEMU} not found: QEMU comparison skipped`);
+  }
+  process.stdout.write(table(rows) + '\n\n' + notes.join('\n') + '\n');
+  if (rows.length > 2) process.stdout.write('(qemu MIPS is typevisor\'s instruction count over QEMU\'s wall time: an estimate)\n');
+  return status;
+}
+
+process.exitCode = main();
