@@ -43,6 +43,9 @@ export function run(cpu: Cpu, budget: number): Stop {
   while (cpu.icount < end) {
     try {
       if (cpu.intCheck !== 0) checkPending(cpu);
+      // Counted before the fetch: an instruction whose fetch faults (even a faulting vector,
+      // over and over) still spends budget, so run() always returns.
+      cpu.icount++;
       const lo = s[S.PC];
       const hi = s[S.PC_HI];
       const next = (lo + 4) | 0;
@@ -56,7 +59,6 @@ export function run(cpu: Cpu, budget: number): Stop {
       const k = (lo & 0xfff) >>> 2;
       let op = ops[k];
       if (op === 0) op = ops[k] = decode(cpu, insn);
-      cpu.icount++;
       if (EXEC[op](cpu, insn) === false) undefinedInstruction(cpu);
     } catch (e) {
       if (e !== GUEST_EXCEPTION) {

@@ -126,8 +126,8 @@ export class Stage2PageTable {
       const ea = this.entryAddr(table, ipa, l);
       const [lo, hi] = this.read(ea);
       if ((lo & 3) === DESC_VALID_TABLE) {
-        table = (hi & 0xffff) * TWO32 + ((lo >>> 0) & ~0xfff) + 0;
-        table = table - (table % GRANULE);
+        // (lo >>> 0) & ~0xfff would be a negative int32 for tables at or above 2 GiB.
+        table = (hi & 0xffff) * TWO32 + ((lo >>> 0) - ((lo >>> 0) % GRANULE));
       } else {
         if ((lo & 1) !== 0) this.split(ea, l, ipa - (ipa % 2 ** this.shift(l)));
         const [lo2, hi2] = this.read(ea);

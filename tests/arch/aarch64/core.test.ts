@@ -27,3 +27,14 @@ test('fetching outside RAM traps to EL2 as an instruction abort with FAR and HPF
   assert.equal(m.cpu.s[S.HPFAR_EL2] >>> 0, 0x09000000 >>> 8);
   assert.equal(getPC(m.cpu), 0x09000000n);
 });
+
+test('run() returns even when the exception vector itself cannot be fetched', () => {
+  const m = makeMachine();
+  // Without stage 2, IPA = host address; both PC and the vector lie beyond host memory, so
+  // every fetch takes a synchronous external abort to the (equally unfetchable) vector.
+  m.cpu.setSr(SR.VBAR_EL1, 0x7ff00000, 0);
+  m.cpu.s[S.HCR_EL2] = 0;
+  const stop = runWords(m, [0x00000000], 100);
+  assert.equal(m.cpu.s[srIndex(SR.ESR_EL1)] >>> 26, 0x21); // instruction abort, current EL
+  assert.equal(stop, Stop.BUDGET);
+});

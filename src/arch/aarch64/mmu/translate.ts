@@ -43,8 +43,16 @@ export function instructionAbortStage1(cpu: Cpu, hi: number, lo: number, fsc: nu
 
 /**
  * A stage-2 fault: trap to EL2 with ESR_EL2 (EC 0x20/0x24), FAR_EL2 = VA and HPFAR_EL2 =
- * IPA[47:12] in bits [43:4] (D24.2.62). `syn` (ISV and friends) is reported only for data
- * accesses that are not stage-1 table walks.
+ * IPA[47:12] in bits [43:4] (D24.2.62). `syn` (ISV and friends) is reported for data accesses
+ * that are not stage-1 table walks.
+ *
+ * For a fault on a stage-1 table walk (`s1ptw`): ISS.S1PTW = 1, the FSC level is the stage-2
+ * level, ISV = 0, and WnR = 0 because the walk only reads descriptors (no FEAT_HAFDBS updates;
+ * the fetch or write that needed the walk does not matter, AArch64.S1Walk's TTW access is a
+ * read). A fetch's walk is reported as an Instruction Abort (EC 0x20). Here `syn` carries the
+ * extra ISS bits of the walker's caller: 0 for loads/stores/fetches, CM | WnR for AT (ESR_EL2.WnR:
+ * "For faults on cache maintenance and address translation instructions, [WnR] always returns
+ * a value of 1").
  */
 export function stage2Fault(
   cpu: Cpu,
@@ -59,13 +67,8 @@ export function stage2Fault(
 ): never {
   const s = cpu.s;
   let iss = fsc;
-  if (acc === ACC_EXEC) {
-    iss |= s1ptw ? ISS_S1PTW : 0;
-  } else if (s1ptw) {
-    iss |= ISS_S1PTW;
-  } else {
-    iss |= syn | (acc === ACC_WRITE ? ISS_WNR : 0);
-  }
+  if (s1ptw) iss |= ISS_S1PTW | syn;
+  else if (acc !== ACC_EXEC) iss |= syn | (acc === ACC_WRITE ? ISS_WNR : 0);
   const ec = acc === ACC_EXEC ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_DABT_LOW;
   s[S.FAR_EL2] = vaLo;
   s[S.FAR_EL2_HI] = vaHi;
@@ -90,6 +93,7 @@ export function translateIpa(cpu: Cpu, vaHi: number, vaLo: number, ipaHi: number
     }
     s2.perm = S2_R | S2_W | S2_X;
     s2.device = false;
+    s2.attr = 0xf;
     s2.level = 0;
     return host;
   }
@@ -109,19 +113,18 @@ export function tlbFill(cpu: Cpu, hi: number, lo: number, acc: number, need: num
     return dataAbortStage1(cpu, hi, lo, acc === ACC_WRITE, s1.fsc);
   }
   const s1perm = s1.perm;
+  // A stage-1 permission fault is detected before the output address goes to stage 2.
+  if ((s1perm & need) === 0) {
+    if (acc === ACC_EXEC) return instructionAbortStage1(cpu, hi, lo, FSC_PERMISSION + s1.level);
+    return dataAbortStage1(cpu, hi, lo, acc === ACC_WRITE, FSC_PERMISSION + s1.level);
+  }
   const ipaHi = s1.ipaHi;
   const ipaLo = s1.ipaLo & -4096;
   const host = translateIpa(cpu, hi, lo, ipaHi, ipaLo, acc, syn, false);
   const sp = s2.perm;
   let perm = s1perm & (P.DEVICE | (sp & S2_R ? P.R0 | P.R1 | P.R1PAN : 0) | (sp & S2_W ? WRITE_BITS : 0) | (sp & S2_X ? P.X0 | P.X1 : 0));
   if (s2.device) perm |= P.DEVICE;
-  if ((perm & need) === 0) {
-    if ((s1perm & need) === 0) {
-      if (acc === ACC_EXEC) return instructionAbortStage1(cpu, hi, lo, FSC_PERMISSION + s1.level);
-      return dataAbortStage1(cpu, hi, lo, acc === ACC_WRITE, FSC_PERMISSION + s1.level);
-    }
-    return stage2Fault(cpu, hi, lo, ipaHi, s1.ipaLo, acc, FSC_PERMISSION + s2.level, syn, false);
-  }
+  if ((perm & need) === 0) return stage2Fault(cpu, hi, lo, ipaHi, s1.ipaLo, acc, FSC_PERMISSION + s2.level, syn, false);
   const hostPage = Math.floor(host / 4096);
   // Pages holding decoded code are written through the slow path, which drops the code.
   if (cpu.mem.codePage[hostPage] !== 0) perm &= ~WRITE_BITS;
