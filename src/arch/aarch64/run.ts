@@ -52,7 +52,8 @@ export function run(cpu: Cpu, budget: number): Stop {
       s[S.PC] = next;
       if (next === 0) s[S.PC_HI] = (hi + 1) | 0;
       let w: number;
-      if ((lo & -4096) === cpu.fetchVaLo && hi === cpu.fetchVaHi) w = cpu.fetchHostWord + ((lo & 0xfff) >>> 2);
+      // Keeping PC[1:0] in the comparison sends a misaligned PC to fetchSlow's alignment check.
+      if ((lo & ~0xffc) === cpu.fetchVaLo && hi === cpu.fetchVaHi) w = cpu.fetchHostWord + ((lo & 0xfff) >>> 2);
       else w = fetchSlow(cpu, hi, lo);
       const insn = m32[w];
       const ops = cpu.fetchOps;

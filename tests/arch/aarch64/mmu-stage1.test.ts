@@ -225,7 +225,7 @@ function mapVectors(m: TestMachine, t: Tables): void {
 
 /**
  * Execute one instruction at `va` (a NOP, if mapped) at `el`. Returns ok, or the abort taken
- * (then the NOP at the vector has executed).
+ * (a faulting fetch spends the one-instruction budget, so PC stops at the vector).
  */
 function fetch(m: TestMachine, va: bigint, el: number): Outcome {
   setEl(m, el);
@@ -246,7 +246,7 @@ function fetch(m: TestMachine, va: bigint, el: number): Outcome {
   }
   const esr = cpu.sr(SR.ESR_EL1);
   assert.equal(pair(cpu.sr(SR.ELR_EL1), cpu.srHi(SR.ELR_EL1)), va, 'ELR_EL1 = faulting PC');
-  assert.equal(cpu.pc, VECTORS + (el === 0 ? 0x400 : 0x200) + 4, `vectored to the sync entry, esr ${esr.toString(16)}`);
+  assert.equal(cpu.pc, VECTORS + (el === 0 ? 0x400 : 0x200), `vectored to the sync entry, esr ${esr.toString(16)}`);
   return { kind: 'el1', ec: esr >>> 26, iss: esr & 0x1ffffff, far: pair(cpu.sr(SR.FAR_EL1), cpu.srHi(SR.FAR_EL1)) };
 }
 
