@@ -10,7 +10,10 @@ import { rows as dataProcImm } from './data-proc-imm.js';
 import { rows as dataProcReg } from './data-proc-reg.js';
 import { rows as branchSys } from './branch-sys.js';
 import { rows as ldst } from './ldst.js';
-import { rows as simdFp } from './simd-fp.js';
+import { rows as fp } from './fp.js';
+import { rows as simd } from './simd.js';
+import { rows as simdLdst } from './simd-ldst.js';
+import { rows as crypto } from './crypto.js';
 
 /** Op id 1: no row matched. Op id 0 means "not decoded yet" in the decode cache. */
 export const OP_UNALLOCATED = 1;
@@ -25,7 +28,7 @@ function compile(groups: readonly (readonly Row[])[]): CompiledRow[] {
 }
 
 /** All rows in priority order (the first match wins within an overlap group). */
-export const ROWS: readonly CompiledRow[] = compile([branchSys, dataProcImm, dataProcReg, ldst, simdFp]);
+export const ROWS: readonly CompiledRow[] = compile([branchSys, dataProcImm, dataProcReg, ldst, simdLdst, fp, simd, crypto]);
 
 /** Executors by op id. */
 export const EXEC: Exec[] = [unallocated, unallocated, ...ROWS.map((r) => r.exec)];

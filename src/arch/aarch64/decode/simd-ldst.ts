@@ -1,0 +1,3 @@
+import type { Row } from './pattern.js';
+
+export const rows: readonly Row[] = [];
