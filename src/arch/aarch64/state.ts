@@ -66,10 +66,17 @@ export const enum S {
   MDCR_EL2 = 108,
   /** CPTR_EL2 (TFP bit 10 traps FP/SIMD to EL2). */
   CPTR_EL2 = 110,
+  /** The event register (WFE/SEV/SEVL, set by exception return), 0 or 1. */
+  EVENT = 112,
   /** V0..V31: 128 bits each, 4 words, lowest word first. */
   V0 = 128,
   /** Stored system registers: 2 words each, slot numbers from SR below. */
   SYSREG_BASE = 256,
+  /**
+   * Debug registers DBGBVR/DBGBCR/DBGWVR/DBGWCR<n>_EL1, n = 0..15, 2 words each
+   * (sysregs/debug-regs.ts): 4 x 16 x 2 = 128 words up to S.WORDS.
+   */
+  DBG_BASE = 896,
   /** Words in a CPU state block. */
   WORDS = 1024,
 }
