@@ -70,8 +70,13 @@ export const enum S {
   EVENT = 112,
   /** V0..V31: 128 bits each, 4 words, lowest word first. */
   V0 = 128,
-  /** Stored system registers: 2 words each, slot numbers from SR below. */
+  /** Stored system registers: 2 words each, slot numbers from SR below (up to word 767). */
   SYSREG_BASE = 256,
+  /**
+   * The GICv3 virtual CPU interface (ICH_LR<n>_EL2, ICH_HCR_EL2, ICH_VMCR_EL2, ICH_AP0R/AP1R<n>,
+   * laid out by gic/ in src/arch/aarch64): words 768..895.
+   */
+  GIC_BASE = 768,
   /**
    * Debug registers DBGBVR/DBGBCR/DBGWVR/DBGWCR<n>_EL1, n = 0..15, 2 words each
    * (sysregs/debug-regs.ts): 4 x 16 x 2 = 128 words up to S.WORDS.
@@ -128,7 +133,7 @@ export const enum SR {
   TFSRE0_EL1,
   TFSR_EL1,
   ZCR_EL1,
-  /** Number of slots; must stay <= (S.WORDS - S.SYSREG_BASE) / 2. */
+  /** Number of slots; must stay <= (S.GIC_BASE - S.SYSREG_BASE) / 2. */
   COUNT,
 }
 
