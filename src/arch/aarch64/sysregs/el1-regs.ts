@@ -138,8 +138,18 @@ function readFpcr(cpu: Cpu, _d: SysregDesc): number {
   return cpu.s[S.FPCR];
 }
 
+/**
+ * FPCR bits that hold a value (Arm ARM D24.2.48): AHP, DN, FZ, RMode and the AArch32 Stride/Len
+ * fields (kept for AArch32 context), FZ16 only with FEAT_FP16. Trap enables are RAZ/WI: trapped
+ * floating-point exceptions are not implemented. The rest is RES0. (QEMU's cortex-a57 agrees.)
+ */
+const FPCR_MASK = 0x07f70000;
+const FPCR_FZ16 = 1 << 19;
+/** FPSR: N, Z, C, V (AArch32 context), QC, IDC, IXC, UFC, OFC, DZC, IOC; the rest RES0. */
+const FPSR_MASK = 0xf800009f | 0;
+
 function writeFpcr(cpu: Cpu, _d: SysregDesc, lo: number, _hi: number): void {
-  cpu.s[S.FPCR] = lo;
+  cpu.s[S.FPCR] = lo & (cpu.feat.fp16 ? FPCR_MASK | FPCR_FZ16 : FPCR_MASK);
 }
 
 function readFpsr(cpu: Cpu, _d: SysregDesc): number {
@@ -148,7 +158,7 @@ function readFpsr(cpu: Cpu, _d: SysregDesc): number {
 }
 
 function writeFpsr(cpu: Cpu, _d: SysregDesc, lo: number, _hi: number): void {
-  cpu.s[S.FPSR] = lo;
+  cpu.s[S.FPSR] = lo & FPSR_MASK;
 }
 
 /** ISR_EL1: pending virtual interrupts (A bit 8, I bit 7, F bit 6), regardless of masks. */
