@@ -27,13 +27,23 @@ guest_src() {
     arith)   echo "arith.c -march=armv8-a+crc" ;;
     atomics) echo "atomics.c -march=armv8.1-a" ;;
     bench)   echo "sieve.c -march=armv8-a -DBENCH" ;;
+    vecstr)  echo "vecstr.c -march=armv8-a+simd -O3 -fno-tree-loop-distribute-patterns" ;;
+    crypto)  echo "crypto.c -march=armv8-a+crypto" ;;
     *)       echo "$1.c -march=armv8-a" ;;
   esac
 }
 
+# Guests marked "fp": true in guests.json may use FP/SIMD: they are built without
+# -mgeneral-regs-only, with -DFP_GUEST (start.S then sets CPACR_EL1.FPEN = 0b11 before anything
+# else runs) and -fno-math-errno, and are exempt from the no-FP-register check. Every other
+# guest keeps -mgeneral-regs-only and the check.
+FP_CFLAGS=()
+for f in "${CFLAGS[@]}"; do [ "$f" = -mgeneral-regs-only ] || FP_CFLAGS+=("$f"); done
+FP_CFLAGS+=(-DFP_GUEST -fno-math-errno)
+
 mapfile -t manifest < <(node -e '
   const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  for (const x of g) console.log(`${x.name} ${x.cpu} ${x.memMiB}`);' guests.json)
+  for (const x of g) console.log(`${x.name} ${x.cpu} ${x.memMiB} ${x.fp ? 1 : 0}`);' guests.json)
 
 want=("$@")
 mkdir -p build golden
@@ -47,15 +57,19 @@ run_qemu() { # cpu mem elf out
 
 status=0
 for line in "${manifest[@]}"; do
-  read -r name cpu mem <<<"$line"
+  read -r name cpu mem fp <<<"$line"
   if [ ${#want[@]} -gt 0 ] && [[ ! " ${want[*]} " == *" $name "* ]]; then continue; fi
   read -r src extra <<<"$(guest_src "$name")"
+  if [ "$fp" = 1 ]; then cflags=("${FP_CFLAGS[@]}"); else cflags=("${CFLAGS[@]}"); fi
   # shellcheck disable=SC2086
-  "$CC" "${CFLAGS[@]}" $extra -o "build/$name.elf" start.S runtime.c "$src" "${LDFLAGS[@]}"
+  "$CC" "${cflags[@]}" $extra -o "build/$name.elf" start.S runtime.c "$src" "${LDFLAGS[@]}"
   size=$(stat -c %s "build/$name.elf")
-  # No FP/SIMD register may appear anywhere in the guest code.
-  if aarch64-linux-gnu-objdump -d "build/$name.elf" | cut -f3- |
-      grep -Eq '(^|[[:space:],{[])([qdsbhv]([0-9]|[12][0-9]|3[01]))([ ,}.]|$)'; then
+  nfp=$(aarch64-linux-gnu-objdump -d "build/$name.elf" | cut -f3- |
+      grep -Ec '(^|[[:space:],{[])([qdsbhv]([0-9]|[12][0-9]|3[01]))([ ,}.]|$)' || true)
+  if [ "$fp" = 1 ]; then
+    echo "  $name: $nfp instructions use SIMD&FP registers"
+  elif [ "$nfp" != 0 ]; then
+    # No FP/SIMD register may appear anywhere in the guest code.
     echo "  !! $name: FP/SIMD register use in build/$name.elf" >&2
     status=1
   fi
@@ -78,7 +92,7 @@ for line in "${manifest[@]}"; do
     if [ -z "${SKIP_ALIGN_CHECK:-}" ]; then
       tmp=$(mktemp -d)
       # shellcheck disable=SC2086
-      "$CC" "${CFLAGS[@]}" $extra -DALIGN_CHECK -o "$tmp/a.elf" start.S runtime.c "$src" "${LDFLAGS[@]}"
+      "$CC" "${cflags[@]}" $extra -DALIGN_CHECK -o "$tmp/a.elf" start.S runtime.c "$src" "${LDFLAGS[@]}"
       set +e; run_qemu "$cpu" "$mem" "$tmp/a.elf" "$tmp/a.txt"; set -e
       if ! cmp -s "$tmp/a.txt" "golden/$name.txt"; then
         echo "  !! $name: transcript differs with alignment checking on:" >&2

@@ -9,6 +9,13 @@
         .global _start
 _start:
         msr     daifset, #0xf
+#ifdef FP_GUEST
+        /* Guests built with FP/SIMD (guests.json "fp": true): CPACR_EL1.FPEN = 0b11 before any
+         * compiled code runs (the compiler may use SIMD&FP registers anywhere, printf included). */
+        mov     x0, #(3 << 20)
+        msr     cpacr_el1, x0
+        isb
+#endif
 #ifdef MEASURE
         mrs     x9, cntvct_el0          /* stored in measure_t0 once .bss is zeroed */
 #endif
