@@ -4,10 +4,9 @@
  * setSysregValue()). After Linux's sys_reg_descs[] (arch/arm64/kvm/sys_regs.c): sorted by
  * encoding, checked at load like check_sysreg_table().
  *
- * GICv3 CPU interface (ICC_*): no rows. ID_AA64PFR0_EL1.GIC is 0 in every model, and for a PE
- * without the System register interface the ICC_* encodings are UNDEFINED (Arm IHI 0069H
- * 12.1). The vGIC work owns them: it adds ICC_* rows (ICC_SRE_EL1 reading SRE|DFB|DIB = 0x7,
- * as KVM's vGICv3) together with raising PFR0.GIC when a GICv3 is configured.
+ * GICv3 CPU interface (ICC_*): sysregs/gic-regs.ts, served by the virtual CPU interface
+ * (gic/vcpu-if.ts) and visible only when ID_AA64PFR0_EL1.GIC != 0 (the hypervisor raises it when
+ * a vGICv3 is configured); otherwise the encodings are UNDEFINED (Arm IHI 0069H 12.1).
  */
 import type { Cpu } from '../cpu.js';
 import type { SysregDesc } from './desc.js';
@@ -15,11 +14,12 @@ import { el1Rows } from './el1-regs.js';
 import { timerRows } from './timer-regs.js';
 import { debugRows } from './debug-regs.js';
 import { sysInsnRows } from './sys-insns.js';
+import { gicRows } from './gic-regs.js';
 
 export type { SysregDesc } from './desc.js';
 
 /** Every row, sorted by encoding key. */
-export const SYSREGS: readonly SysregDesc[] = [...sysInsnRows, ...debugRows, ...el1Rows, ...timerRows].sort((a, b) => a.key - b.key);
+export const SYSREGS: readonly SysregDesc[] = [...sysInsnRows, ...debugRows, ...el1Rows, ...timerRows, ...gicRows].sort((a, b) => a.key - b.key);
 
 /** Row by key (insn[20:5] of MRS/MSR/SYS/SYSL); undefined = UNDEFINED encoding. */
 export const SYSREG_BY_KEY: (SysregDesc | undefined)[] = new Array<SysregDesc | undefined>(1 << 16).fill(undefined);
