@@ -11,8 +11,11 @@ import { Vcpu } from './vcpu.js';
 import type { Kvm } from './kvm.js';
 import { KvmError } from './errors.js';
 import { VmStats } from './stats.js';
-import { setUserMemoryRegion, findSlot, type MemoryRegion, type MemSlot } from './memslots.js';
+import { setUserMemoryRegion, findSlot, type MemoryRegion, type MemSlot, type HostRange } from './memslots.js';
 import { VmIdRegs } from './arm/id-regs.js';
+import { checkExtension, KVM_MAX_VCPUS, KVM_IPA_LIMIT } from './caps.js';
+import { KVM_CAP_ARM_NISV_TO_USER } from './uapi/kvm.js';
+import { setSmcccFilter } from './arm/psci.js';
 
 export interface VmOptions {
   /** IPA size in bits, 32..48 (KVM_CREATE_VM type; default 40). */
@@ -22,7 +25,7 @@ export interface VmOptions {
 }
 
 /** The most vCPUs a VM may have (KVM_CAP_MAX_VCPUS); GICv3 redistributor space fits 123 at QEMU's map. */
-export const KVM_MAX_VCPUS = 512;
+export { KVM_MAX_VCPUS };
 
 export class Vm {
   readonly kvm: Kvm;
@@ -33,20 +36,27 @@ export class Vm {
   readonly vmid: number;
   readonly vcpus: Vcpu[] = [];
   readonly slots = new Map<number, MemSlot>();
+  /** Host ranges of deleted slots, sorted and merged, reused by later slots (memslots.ts). */
+  readonly ramFreeList: HostRange[] = [];
   /** CPU model of the vCPUs, fixed by the first KVM_ARM_VCPU_INIT (homogeneous machine). */
   model: CpuModel;
   /** The VM's ID registers (shown per vCPU), created at the first vCPU init. */
   idRegs: VmIdRegs | undefined = undefined;
   /** Set when a vCPU first enters the guest: ID registers freeze (EBUSY). */
   hasRunOnce = false;
+  /**
+   * KVM_CAP_ARM_NISV_TO_USER enabled: a stage-2 data abort outside RAM without a valid syndrome
+   * exits with KVM_EXIT_ARM_NISV instead of failing (KVM_ARCH_FLAG_RETURN_NISV_IO_ABORT_TO_USER).
+   */
+  nisvToUser = false;
   readonly stats = new VmStats();
   /** Arm-part private state (PSCI, devices), owned by src/hyp/arm/. */
   arch: unknown = undefined;
 
   constructor(kvm: Kvm, vmid: number, model: CpuModel, opts: VmOptions = {}) {
     const ipaBits = opts.ipaBits ?? 40;
-    if (!Number.isInteger(ipaBits) || ipaBits < 32 || ipaBits > 48) {
-      throw new KvmError('EINVAL', `createVm: ipaBits must be an integer from 32 to 48, got ${String(ipaBits)}`, 'ipaBits');
+    if (!Number.isInteger(ipaBits) || ipaBits < 32 || ipaBits > KVM_IPA_LIMIT) {
+      throw new KvmError('EINVAL', `createVm: ipaBits must be an integer from 32 to ${KVM_IPA_LIMIT}, got ${String(ipaBits)}`, 'ipaBits');
     }
     const limit = opts.memoryLimitBytes ?? 2 ** 31;
     if (!Number.isInteger(limit) || limit < 1 << 24 || limit > 2 ** 32 - 65536) {
@@ -70,6 +80,29 @@ export class Vm {
     return findSlot(this, ipa);
   }
 
+  /**
+   * The VMM wrote guest code through a slot's view after vCPUs ran there (a loader at reset):
+   * drop the decoded instructions cached for that guest-physical range, or for all RAM without
+   * arguments. Writes through a view are plain host stores the CPU does not see, so this is the
+   * VMM's cache maintenance, as QEMU calls cpu_flush_icache_range() after loading ROMs for KVM.
+   */
+  flushIcache(guestPhysAddr?: bigint, size?: bigint): void {
+    if (guestPhysAddr === undefined && size === undefined) {
+      this.mem.dropAllCode();
+      return;
+    }
+    if (typeof guestPhysAddr !== 'bigint' || typeof size !== 'bigint' || guestPhysAddr < 0n || size < 0n) {
+      throw new KvmError('EINVAL', 'flushIcache: guestPhysAddr and size must be non-negative bigints (or both omitted)', 'guestPhysAddr');
+    }
+    const start = guestPhysAddr;
+    const end = guestPhysAddr + size;
+    for (const s of this.slots.values()) {
+      const lo = start > BigInt(s.ipa) ? Number(start) : s.ipa;
+      const hi = end < BigInt(s.ipa + s.size) ? Number(end) : s.ipa + s.size;
+      for (let a = lo - (lo % 4096); a < hi; a += 4096) this.mem.dropCode((s.host + (a - s.ipa)) / 4096);
+    }
+  }
+
   /** KVM_CREATE_VCPU. */
   createVcpu(id: number): Vcpu {
     if (!Number.isInteger(id) || id < 0 || id >= KVM_MAX_VCPUS) {
@@ -90,6 +123,39 @@ export class Vm {
   /** KVM_ARM_GET_REG_WRITABLE_MASKS (range 0): 192 masks, see REFERENCE.md. */
   getRegWritableMasks(): bigint[] {
     return VmIdRegs.writableMasks();
+  }
+
+  /** KVM_CHECK_EXTENSION on the VM (KVM_CAP_CHECK_EXTENSION_VM): the same answers as Kvm's. */
+  checkExtension(cap: number): number {
+    return checkExtension(cap);
+  }
+
+  /**
+   * KVM_ENABLE_CAP on the VM (arch/arm64/kvm/arm.c kvm_vm_ioctl_enable_cap): flags must be 0;
+   * KVM_CAP_ARM_NISV_TO_USER is the one capability typevisor lets a VMM enable. Anything else
+   * is EINVAL, as KVM answers for a capability it cannot enable.
+   */
+  enableCap(cap: number, args: readonly bigint[] = [], flags = 0): void {
+    if (flags !== 0) throw new KvmError('EINVAL', `enableCap: flags must be 0, got ${String(flags)}`, 'flags');
+    if (!Array.isArray(args) || args.some((a) => typeof a !== 'bigint')) {
+      throw new KvmError('EINVAL', 'enableCap: args must be an array of bigint (kvm_enable_cap.args[4])', 'args');
+    }
+    if (args.length > 4) throw new KvmError('EINVAL', `enableCap: at most 4 args, got ${args.length}`, 'args');
+    switch (cap) {
+      case KVM_CAP_ARM_NISV_TO_USER:
+        this.nisvToUser = true;
+        return;
+      default:
+        throw new KvmError('EINVAL', `enableCap: capability ${String(cap)} cannot be enabled on a VM`, 'cap');
+    }
+  }
+
+  /**
+   * KVM_ARM_SMCCC_FILTER: what happens to SMCCC function IDs [base, base + count): 'handle' (the
+   * hypervisor's PSCI/SMCCC), 'deny' (NOT_SUPPORTED) or 'fwd-to-user' (KVM_EXIT_HYPERCALL).
+   */
+  setSmcccFilter(base: number, count: number, action: 'handle' | 'deny' | 'fwd-to-user'): void {
+    setSmcccFilter(this, base, count, action);
   }
 }
 

@@ -1,53 +1,66 @@
 /**
- * The minimal bare-metal machine behind `typevisor run` in this milestone: one vCPU, RAM at
- * 0x40000000 behind stage 2, a PL011 at 0x09000000 (QEMU virt addresses, DESIGN.md "The virt
- * machine"), PSCI over HVC and SMC. No GIC, no timer interrupts, no device tree: enough for our
- * bare-metal guests (tests/guests), which print on the UART and power off through PSCI.
+ * The minimal bare-metal machine behind `typevisor run`: one vCPU, RAM at 0x40000000, a PL011 at
+ * 0x09000000 (QEMU virt addresses, DESIGN.md "The virt machine"), PSCI over HVC and SMC. No GIC,
+ * no device tree: enough for our bare-metal guests (tests/guests), which print on the UART and
+ * power off through PSCI.
  *
- * Traps reach the VMM the way KVM's arm_exit_handlers[] sees them (arch/arm64/kvm/handle_exit.c):
- * one handler per ESR_EL2.EC in a 64-slot table pre-filled with the unknown-EC handler.
- * Whatever the guest does ends in a result, never in a host exception; typed errors are thrown
- * only for bad options or images (errors.ts).
+ * A VMM on the hypervisor's API and nothing else, as kvmtool is on /dev/kvm: memory through
+ * setUserMemoryRegion, the vCPU through init and ONE_REG, the PL011 through KVM_EXIT_MMIO,
+ * power-off and reset through KVM_EXIT_SYSTEM_EVENT. The loop is one switch on the exit reason
+ * (kvmtool's kvm_cpu__start()). Whatever the guest does ends in a result, never in a host
+ * exception; typed errors are thrown only for bad options or images (errors.ts).
  */
-import { HostMemory } from '../arch/aarch64/host-memory.js';
-import { Cpu, Stop } from '../arch/aarch64/cpu.js';
-import { S, SR, srIndex } from '../arch/aarch64/state.js';
-import { resetCpu } from '../arch/aarch64/reset.js';
-import { run } from '../arch/aarch64/run.js';
-import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
+import { Kvm } from '../hyp/kvm.js';
+import type { Vm } from '../hyp/vm.js';
+import type { Vcpu } from '../hyp/vcpu.js';
+import type { KvmRun } from '../hyp/kvm-run.js';
+import type { StatsSnapshot } from '../hyp/stats.js';
+import { RateLimitedLog, hypLog } from '../hyp/ratelimit.js';
 import {
-  ESR_ELx_EC_SHIFT,
-  ESR_ELx_EC_HVC64,
-  ESR_ELx_EC_SMC64,
-  ESR_ELx_EC_IABT_LOW,
-  ESR_ELx_EC_DABT_LOW,
-  ISS_ISV,
-  ISS_SAS_SHIFT,
-  ISS_SSE,
-  ISS_SRT_SHIFT,
-  ISS_SF,
-  ISS_WNR,
-  ISS_S1PTW,
-} from '../arch/aarch64/esr.js';
-import { Stage2PageTable } from '../hyp/arm/stage2-pgtable.js';
-import * as psci from '../hyp/uapi/psci.js';
+  KVM_EXIT_MMIO,
+  KVM_EXIT_SYSTEM_EVENT,
+  KVM_EXIT_INTR,
+  KVM_EXIT_INTERNAL_ERROR,
+  KVM_EXIT_ARM_NISV,
+  KVM_EXIT_HYPERCALL,
+  KVM_EXIT_FAIL_ENTRY,
+  KVM_SYSTEM_EVENT_SHUTDOWN,
+  KVM_SYSTEM_EVENT_RESET,
+  KVM_ARM_VCPU_PSCI_0_2,
+  KVM_MP_STATE_HALTED,
+  KVM_MP_STATE_STOPPED,
+  KVM_CAP_ARM_NISV_TO_USER,
+} from '../hyp/uapi/kvm.js';
+import { KVM_REG_ARM_CORE_REG, ARM64_SYS_REG, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_PTIMER_CTL } from '../hyp/uapi/kvm-arm64.js';
+import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
 import { parseElf } from './elf.js';
-import { Pl011, MmioDevice } from './devices/pl011.js';
+import { Pl011, type MmioDevice } from './devices/pl011.js';
 import { InvalidArgumentError, InvalidImageError } from './errors.js';
 
 export const RAM_BASE = 0x40000000;
 export const DEFAULT_MEM_MIB = 128;
 /** RAM must end below 4 GiB of IPA and fit a 32-bit WebAssembly memory with the rest. */
 export const MAX_MEM_MIB = 3072;
-/** Instructions per run() call; the UART is flushed at least once per slice of guest time. */
+/** Instructions per KVM_RUN; the UART is flushed at least once per slice of guest time. */
 export const SLICE = 1_000_000;
-/** Guest-triggered warnings printed before the rest are only counted (DESIGN.md: rate-limited). */
+/** Guest-triggered warnings printed per interval before the rest are only counted. */
 export const WARN_BURST = 5;
+/** Host memory the VM needs beyond RAM: vCPU state and stage-2 tables. */
+const VM_OVERHEAD = 32 << 20;
 
-/** HCR_EL2 bits (Arm ARM DDI 0487K.a D24.2.48). */
-const HCR_VM = 1 << 0;
-const HCR_TSC = 1 << 19;
-const HCR_RW = 1 << 31;
+const REG_PC = KVM_REG_ARM_CORE_REG('regs.pc');
+const REG_ELR_EL1 = KVM_REG_ARM_CORE_REG('elr_el1');
+const REG_ESR_EL1 = ARM64_SYS_REG(3, 0, 5, 2, 0);
+const REG_FAR_EL1 = ARM64_SYS_REG(3, 0, 6, 0, 0);
+const REG_VBAR_EL1 = ARM64_SYS_REG(3, 0, 12, 0, 0);
+/** ESR_ELx_EC_IABT_LOW: the exit class of a fetch outside RAM. */
+const EC_IABT_LOW = 0x20;
+/** CNTx_CTL_EL0: ENABLE, IMASK. */
+const CTL_ENABLE = 1;
+const CTL_IMASK = 2;
+/** How long the VMM sleeps while its only vCPU waits for a timer the hypervisor will not sleep for. */
+const HALT_SLEEP_MS = 10;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 export type BareExit = 'poweroff' | 'reset' | 'limit' | 'halted' | 'error';
 
@@ -75,31 +88,8 @@ export interface BareRunResult {
   seconds: number;
   /** Everything the guest wrote to the UART (UTF-8 decoded). */
   console: string;
-}
-
-function hex(n: number): string {
-  return '0x' + n.toString(16);
-}
-
-/** Rate-limited logging of guest-provoked conditions: a burst, then only a count. */
-class RateLimitedLog {
-  count = 0;
-  constructor(
-    private readonly out: (line: string) => void,
-    private readonly what: string,
-    private readonly burst = WARN_BURST,
-  ) {}
-
-  log(line: string): void {
-    this.count++;
-    if (this.count <= this.burst) this.out(line);
-    if (this.count === this.burst) this.out(`typevisor: further ${this.what} are counted, not reported`);
-  }
-
-  /** The closing summary when lines were suppressed. */
-  summary(): void {
-    if (this.count > this.burst) this.out(`typevisor: ${this.count} ${this.what} in total`);
-  }
+  /** The VM's exit statistics (kvm_stat's view) when the guest stopped. */
+  stats: StatsSnapshot;
 }
 
 /** How a run ended (before counting instructions and time). */
@@ -107,25 +97,37 @@ export interface BareExitInfo {
   exit: BareExit;
   message?: string;
 }
-type Exit = BareExitInfo;
+
+function hex(n: number | bigint): string {
+  return '0x' + n.toString(16);
+}
+
+/** Little-endian bytes of an MMIO record as a number (devices are at most 32 bits wide). */
+function dataValue(data: Uint8Array, len: number): number {
+  let v = 0;
+  for (let i = Math.min(len, 4) - 1; i >= 0; i--) v = (v * 256 + data[i]) >>> 0;
+  return v;
+}
 
 /**
- * The machine: one CPU, RAM behind stage 2, the UART. runBareMetal() drives it; tests may build
- * one with create(), set up a trap report by hand and call handleStop() to check a handler.
+ * The machine: a VM with one vCPU, its RAM, the UART. runBareMetal() drives it; tests may build
+ * one with create() and run it exit by exit with step().
  */
 export class BareMachine {
-  readonly mem: HostMemory;
-  readonly cpu: Cpu;
-  readonly s: Int32Array;
-  readonly uart: Pl011;
+  readonly kvm: Kvm;
+  readonly vm: Vm;
+  readonly vcpu: Vcpu;
+  /** Guest RAM as the VMM sees it (setUserMemoryRegion's view). */
+  readonly ram: Uint8Array;
   readonly ramSize: number;
-  /** Host physical address of guest RAM (IPA RAM_BASE). */
-  readonly ramHost: number;
+  readonly uart: Pl011;
   readonly limit: number;
   readonly devices: MmioDevice[];
-  readonly mmioLog: RateLimitedLog;
+  /** Rate-limited warnings for guest-provoked conditions (unhandled MMIO...). */
+  readonly log: RateLimitedLog;
   private readonly chunks: Uint8Array[] = [];
   private kept = 0;
+  private flushedAt = 0;
 
   /** Validate the options, build the machine and load the image; PC = the ELF entry point. */
   static create(opts: BareRunOptions): BareMachine {
@@ -147,62 +149,148 @@ export class BareMachine {
       sink?.(bytes);
     });
     this.devices = [this.uart];
-    this.mmioLog = new RateLimitedLog(warn, 'accesses to unhandled MMIO addresses');
+    this.log = new RateLimitedLog({ burst: WARN_BURST, sink: warn });
 
-    this.mem = new HostMemory(1 << 20);
-    this.cpu = new Cpu(this.mem, CPU_MODELS[cpuName]);
-    resetCpu(this.cpu);
+    this.kvm = new Kvm({ cpu: cpuName });
     try {
-      this.ramHost = this.mem.alloc(this.ramSize, 2 << 20);
+      this.vm = this.kvm.createVm({ ipaBits: 40, memoryLimitBytes: this.ramSize + VM_OVERHEAD });
+      this.ram = this.vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(RAM_BASE), size: BigInt(this.ramSize) });
     } catch {
       throw new InvalidArgumentError('memMiB', `cannot allocate ${memMiB} MiB of guest RAM`);
     }
-    const s2 = new Stage2PageTable(this.mem, 40);
-    s2.map(RAM_BASE, this.ramHost, this.ramSize, { write: true, exec: true });
-    const s = this.cpu.s;
-    this.s = s;
-    const [vlo, vhi] = s2.vttbr(1);
-    s[S.HCR_EL2] = HCR_VM | HCR_TSC | HCR_RW;
-    s[S.VTCR_EL2] = s2.vtcr | 0;
-    s[S.VTTBR_EL2] = vlo;
-    s[S.VTTBR_EL2_HI] = vhi;
-    this.cpu.flushTlb();
-
+    // An ISV=0 access is the guest's bug here: hear about it as an exit, not a failed KVM_RUN.
+    this.vm.enableCap(KVM_CAP_ARM_NISV_TO_USER);
     for (const seg of elf.segments) {
-      const h = this.ramHost + (seg.paddr - RAM_BASE);
-      this.mem.writeBytes(h, seg.data);
-      if (seg.memsz > seg.data.length) this.mem.u8.fill(0, h + seg.data.length, h + seg.memsz);
+      const off = seg.paddr - RAM_BASE;
+      this.ram.set(seg.data, off);
+      if (seg.memsz > seg.data.length) this.ram.fill(0, off + seg.data.length, off + seg.memsz);
     }
-    s[S.PC] = elf.entry | 0;
-    s[S.PC_HI] = 0; // RAM (hence the entry point) lies below 4 GiB
+    this.vcpu = this.vm.createVcpu(0);
+    this.vcpu.init({ target: this.vm.armPreferredTarget().target, features: [KVM_ARM_VCPU_PSCI_0_2] });
+    this.vcpu.setOneReg(REG_PC, BigInt(elf.entry));
   }
 
-  /** What to do after run() returned `stop`: undefined to keep running, or how the run ends. */
-  handleStop(stop: Stop): Exit | undefined {
-    const cpu = this.cpu;
-    switch (stop) {
-      case Stop.BUDGET:
-      case Stop.REQUEST:
-        return undefined;
-      case Stop.TRAP: {
-        const esr = this.s[S.ESR_EL2];
-        return exitHandlers[esr >>> ESR_ELx_EC_SHIFT](this, esr);
-      }
-      case Stop.WFI:
-        return { exit: 'halted', message: `guest waits for an interrupt (WFI) and this machine has no interrupt source (PC ${hex(cpu.pc)})` };
-      case Stop.INTERNAL_ERROR: {
-        const e = cpu.internalError;
-        return { exit: 'error', message: `internal error at PC ${hex(cpu.pc)}: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      default:
-        return { exit: 'error', message: `run loop stopped for an unknown reason ${String(stop)}` };
+  /** Guest instructions retired so far. */
+  get instructions(): number {
+    return this.vcpu.stats.instructions;
+  }
+
+  private reg(id: bigint): bigint {
+    return this.vcpu.getOneReg(id) as bigint;
+  }
+
+  get pc(): bigint {
+    return this.reg(REG_PC);
+  }
+
+  /** One KVM_RUN of at most `budget` instructions and its exit handled: undefined to go on. */
+  step(budget = SLICE): BareExitInfo | undefined {
+    const st = this.vcpu.stats;
+    const n0 = st.instructions;
+    const iabt0 = st.ecCount[EC_IABT_LOW];
+    const r = this.vcpu.run({ budget });
+    // Flush the UART when guest time has passed (a slice's worth), not at every exit: an MMIO
+    // store per console byte must not become a host write per byte. finish() flushes the rest.
+    if (st.instructions - this.flushedAt >= SLICE || r.exitReason === KVM_EXIT_INTR) {
+      this.uart.flush();
+      this.flushedAt = st.instructions;
     }
+    const ran = st.instructions - n0;
+    const iabts = st.ecCount[EC_IABT_LOW] - iabt0;
+    if (r.exitReason === KVM_EXIT_INTR && iabts >= 16 && 2 * iabts >= ran) return this.stuckOutsideRam();
+    return this.handleExit(r);
+  }
+
+  /** The VMM's switch on the exit reason. */
+  handleExit(r: KvmRun): BareExitInfo | undefined {
+    switch (r.exitReason) {
+      case KVM_EXIT_MMIO:
+        this.mmio(r.mmio.physAddr, r.mmio.data, r.mmio.len, r.mmio.isWrite);
+        return undefined;
+      case KVM_EXIT_SYSTEM_EVENT:
+        if (r.systemEvent.type === KVM_SYSTEM_EVENT_SHUTDOWN) return { exit: 'poweroff' };
+        if (r.systemEvent.type === KVM_SYSTEM_EVENT_RESET) return { exit: 'reset' };
+        return { exit: 'error', message: `guest system event ${r.systemEvent.type}` };
+      case KVM_EXIT_INTR:
+        return this.intr();
+      case KVM_EXIT_ARM_NISV:
+        return {
+          exit: 'error',
+          message: `data abort without a valid syndrome (ISV=0) at PC ${hex(this.pc)}, IPA ${hex(r.armNisv.faultIpa)}: the access cannot be emulated as MMIO`,
+        };
+      case KVM_EXIT_INTERNAL_ERROR:
+        return { exit: 'error', message: `internal error: ${r.internal.message}` };
+      case KVM_EXIT_HYPERCALL:
+        return { exit: 'error', message: `unexpected hypercall exit for function ${hex(r.hypercall.nr)}` };
+      case KVM_EXIT_FAIL_ENTRY:
+        return { exit: 'error', message: `vCPU entry failed: ${r.failEntry.message}` };
+      default:
+        return { exit: 'error', message: `unknown exit reason ${String((r as { exitReason: number }).exitReason)}` };
+    }
+  }
+
+  /** KVM_EXIT_MMIO: the UART, or a rate-limited warning (reads as zero, writes ignored). */
+  private mmio(addr: bigint, data: Uint8Array, len: number, isWrite: boolean): void {
+    const ipa = Number(addr);
+    const dev = this.devices.find((d) => ipa >= d.base && ipa < d.base + d.size);
+    if (dev !== undefined) {
+      if (isWrite) {
+        dev.write(ipa - dev.base, len, dataValue(data, len));
+      } else {
+        const v = dev.read(ipa - dev.base, len);
+        data.fill(0);
+        for (let i = 0; i < 4 && i < len; i++) data[i] = v >>> (8 * i);
+      }
+      return;
+    }
+    if (isWrite) {
+      this.log.log(`typevisor: unhandled MMIO write of ${len} bytes to ${hex(ipa)} at PC ${hex(this.pc)} (ignored)`);
+    } else {
+      data.fill(0);
+      this.log.log(`typevisor: unhandled MMIO read of ${len} bytes from ${hex(ipa)} at PC ${hex(this.pc)} (reads 0)`);
+    }
+  }
+
+  /** KVM_EXIT_INTR: the budget ran out, or the only vCPU cannot run. */
+  private intr(): BareExitInfo | undefined {
+    const v = this.vcpu;
+    if (v.mpState === KVM_MP_STATE_STOPPED) return { exit: 'halted', message: 'PSCI CPU_OFF turned off the only CPU' };
+    if (v.mpState === KVM_MP_STATE_HALTED) {
+      if (!this.timerArmed()) {
+        return { exit: 'halted', message: `guest waits for an interrupt (WFI) and this machine has no interrupt source (PC ${hex(this.pc)})` };
+      }
+      // The hypervisor sleeps only for a timer due soon; nothing else can run meanwhile.
+      Atomics.wait(sleepCell, 0, 0, HALT_SLEEP_MS);
+    }
+    return undefined;
+  }
+
+  private timerArmed(): boolean {
+    for (const id of [KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_PTIMER_CTL]) {
+      const ctl = Number(this.reg(id) & 3n);
+      if ((ctl & (CTL_ENABLE | CTL_IMASK)) === CTL_ENABLE) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Nearly every instruction of the last slice was a fetch outside RAM answered with a prefetch
+   * abort: the guest's exception vectors lie outside RAM too, and it will loop until stopped.
+   */
+  private stuckOutsideRam(): BareExitInfo {
+    const far = this.reg(REG_FAR_EL1);
+    const vbar = this.reg(REG_VBAR_EL1);
+    let message = `guest jumped to ${hex(far)} outside RAM`;
+    if (far >= vbar && far < vbar + 0x800n) {
+      message += `: its exception vectors at VBAR_EL1 ${hex(vbar)} lie outside RAM (ESR_EL1 ${hex(this.reg(REG_ESR_EL1))}, ELR_EL1 ${hex(this.reg(REG_ELR_EL1))})`;
+    }
+    return { exit: 'error', message };
   }
 
   /** Flush the UART, print the warning summary, and return everything the guest printed. */
   finish(): string {
     this.uart.flush();
-    this.mmioLog.summary();
+    this.log.flush();
     let total = 0;
     for (const c of this.chunks) total += c.length;
     const all = new Uint8Array(total);
@@ -213,251 +301,7 @@ export class BareMachine {
     }
     return new TextDecoder().decode(all);
   }
-
-  /** Write guest RAM at an IPA (tests, loaders); drops decoded code it covers. */
-  writeRam(ipa: number, data: Uint8Array): void {
-    this.mem.writeBytes(this.ramHost + (ipa - RAM_BASE), data);
-  }
-
-  /** X[n] as a 64-bit number split (lo, hi); XZR reads 0. */
-  xLo(n: number): number {
-    return n === 31 ? 0 : this.s[2 * n];
-  }
-  xHi(n: number): number {
-    return n === 31 ? 0 : this.s[2 * n + 1];
-  }
-  setX(n: number, lo: number, hi: number): void {
-    if (n === 31) return;
-    this.s[2 * n] = lo;
-    this.s[2 * n + 1] = hi;
-  }
-
-  /** Skip the instruction at PC (which trapped with a preferred return of itself). */
-  skipInstruction(): void {
-    const s = this.s;
-    const lo = (s[S.PC] + 4) | 0;
-    s[S.PC] = lo;
-    if (lo === 0) s[S.PC_HI] = (s[S.PC_HI] + 1) | 0;
-  }
-
-  inRam(ipa: number): boolean {
-    return ipa >= RAM_BASE && ipa < RAM_BASE + this.ramSize;
-  }
-
-  /** The faulting IPA: HPFAR_EL2.FIPA (IPA[51:12] at bits [43:4] here: 40-bit IPA) | FAR[11:0]. */
-  faultIpa(): number {
-    const s = this.s;
-    const hpfar = (s[S.HPFAR_EL2_HI] & 0xff) * 4294967296 + (s[S.HPFAR_EL2] >>> 0);
-    return Math.floor(hpfar / 16) * 4096 + (s[S.FAR_EL2] & 0xfff);
-  }
-
-  far(): number {
-    return (this.s[S.FAR_EL2_HI] >>> 0) * 4294967296 + (this.s[S.FAR_EL2] >>> 0);
-  }
-
-  findDevice(ipa: number): MmioDevice | undefined {
-    for (const d of this.devices) if (ipa >= d.base && ipa < d.base + d.size) return d;
-    return undefined;
-  }
 }
-
-type ExitHandler = (m: BareMachine, esr: number) => Exit | undefined;
-
-function handleUnknownEc(m: BareMachine, esr: number): Exit {
-  const ec = esr >>> ESR_ELx_EC_SHIFT;
-  return { exit: 'error', message: `unhandled trap to EL2: EC ${hex(ec)} (ESR_EL2 ${hex(esr >>> 0)}) at PC ${hex(m.cpu.pc)}` };
-}
-
-/** Write an SMCCC result: x0 = the value sign-extended to 64 bits, x1-x3 = 0 (as KVM does). */
-function smcccRet(m: BareMachine, v: number): void {
-  m.setX(0, v | 0, (v | 0) < 0 && v < 0 ? -1 : 0);
-  m.setX(1, 0, 0);
-  m.setX(2, 0, 0);
-  m.setX(3, 0, 0);
-}
-
-/** PSCI_FEATURES: which function IDs this PSCI 1.1 implementation provides. */
-function psciFeatures(fid: number): number {
-  switch (fid) {
-    case psci.PSCI_0_2_FN_PSCI_VERSION:
-    case psci.PSCI_0_2_FN_CPU_SUSPEND:
-    case psci.PSCI_0_2_FN64_CPU_SUSPEND:
-    case psci.PSCI_0_2_FN_CPU_OFF:
-    case psci.PSCI_0_2_FN_CPU_ON:
-    case psci.PSCI_0_2_FN64_CPU_ON:
-    case psci.PSCI_0_2_FN_AFFINITY_INFO:
-    case psci.PSCI_0_2_FN64_AFFINITY_INFO:
-    case psci.PSCI_0_2_FN_MIGRATE_INFO_TYPE:
-    case psci.PSCI_0_2_FN_SYSTEM_OFF:
-    case psci.PSCI_0_2_FN_SYSTEM_RESET:
-    case psci.PSCI_1_0_FN_PSCI_FEATURES:
-    case psci.PSCI_1_1_FN_SYSTEM_RESET2:
-    case psci.PSCI_1_1_FN64_SYSTEM_RESET2:
-    case psci.ARM_SMCCC_VERSION_FUNC_ID:
-      return psci.PSCI_RET_SUCCESS; // CPU_SUSPEND: original power_state format, no OSI
-    default:
-      return psci.PSCI_RET_NOT_SUPPORTED;
-  }
-}
-
-/**
- * A PSCI/SMCCC call, function ID in w0 (Linux arch/arm64/kvm/psci.c kvm_psci_call(), PSCI 1.1
- * for one vCPU with MPIDR 0). Unknown IDs return NOT_SUPPORTED, as KVM and QEMU do.
- */
-function psciCall(m: BareMachine): Exit | undefined {
-  const fid = m.xLo(0) >>> 0;
-  const arg1 = m.xLo(1) >>> 0;
-  const arg1Hi = m.xHi(1) >>> 0;
-  const is64 = (fid & psci.PSCI_0_2_64BIT) !== 0;
-  // MPIDR_HWID_BITMASK: Aff3 [39:32] and Aff2..Aff0 [23:0]; SMC32 calls see only w1.
-  const mpidrIsCpu0 = (arg1 & 0xffffff) === 0 && (!is64 || (arg1Hi & 0xff) === 0);
-  switch (fid) {
-    case psci.PSCI_0_2_FN_PSCI_VERSION:
-      smcccRet(m, psci.PSCI_VERSION(1, 1));
-      return undefined;
-    case psci.ARM_SMCCC_VERSION_FUNC_ID:
-      smcccRet(m, psci.ARM_SMCCC_VERSION_1_1);
-      return undefined;
-    case psci.PSCI_1_0_FN_PSCI_FEATURES:
-      smcccRet(m, psciFeatures(arg1));
-      return undefined;
-    case psci.PSCI_0_2_FN_MIGRATE_INFO_TYPE:
-      smcccRet(m, psci.PSCI_0_2_TOS_MP); // no Trusted OS that needs migrating
-      return undefined;
-    case psci.PSCI_0_2_FN_SYSTEM_OFF:
-      return { exit: 'poweroff' };
-    case psci.PSCI_0_2_FN_SYSTEM_RESET:
-      return { exit: 'reset' };
-    case psci.PSCI_1_1_FN_SYSTEM_RESET2:
-    case psci.PSCI_1_1_FN64_SYSTEM_RESET2:
-      // Architectural warm reset (type 0) or a vendor type; other types are invalid.
-      if (arg1 === psci.PSCI_1_1_RESET_TYPE_SYSTEM_WARM_RESET || (arg1 & psci.PSCI_1_1_RESET_TYPE_VENDOR_START) !== 0) {
-        return { exit: 'reset' };
-      }
-      smcccRet(m, psci.PSCI_RET_INVALID_PARAMS);
-      return undefined;
-    case psci.PSCI_0_2_FN_CPU_ON:
-    case psci.PSCI_0_2_FN64_CPU_ON:
-      smcccRet(m, mpidrIsCpu0 ? psci.PSCI_RET_ALREADY_ON : psci.PSCI_RET_INVALID_PARAMS);
-      return undefined;
-    case psci.PSCI_0_2_FN_AFFINITY_INFO:
-    case psci.PSCI_0_2_FN64_AFFINITY_INFO: {
-      const level = m.xLo(2) >>> 0;
-      if (level > 3 || m.xHi(2) !== 0) smcccRet(m, psci.PSCI_RET_INVALID_PARAMS);
-      else smcccRet(m, mpidrIsCpu0 ? psci.PSCI_0_2_AFFINITY_LEVEL_ON : psci.PSCI_RET_INVALID_PARAMS);
-      return undefined;
-    }
-    case psci.PSCI_0_2_FN_CPU_OFF:
-      return { exit: 'halted', message: 'PSCI CPU_OFF turned off the only CPU' };
-    case psci.PSCI_0_2_FN_CPU_SUSPEND:
-    case psci.PSCI_0_2_FN64_CPU_SUSPEND:
-      // Suspend waits for an interrupt (KVM treats it as WFI); this machine has no source.
-      return { exit: 'halted', message: `PSCI CPU_SUSPEND with no interrupt source (PC ${hex(m.cpu.pc)})` };
-    default:
-      smcccRet(m, psci.PSCI_RET_NOT_SUPPORTED);
-      return undefined;
-  }
-}
-
-/** HVC: the preferred return address is already the next instruction. */
-function handleHvc(m: BareMachine): Exit | undefined {
-  return psciCall(m);
-}
-
-/**
- * SMC trapped by HCR_EL2.TSC: the preferred return address is the SMC itself (Arm ARM
- * D1.3.4: a trapped SMC returns to the SMC), so step over it, as KVM's handle_smc() does.
- * A non-zero immediate is not an SMCCC call: x0 = -1 (KVM does the same).
- */
-function handleSmc(m: BareMachine, esr: number): Exit | undefined {
-  m.skipInstruction();
-  if ((esr & 0xffff) !== 0) {
-    smcccRet(m, psci.PSCI_RET_NOT_SUPPORTED);
-    return undefined;
-  }
-  return psciCall(m);
-}
-
-/** Stage-2 instruction abort: every RAM page is mapped executable, so the fetch was outside RAM. */
-function handleIabt(m: BareMachine, esr: number): Exit {
-  const far = m.far();
-  const ipa = m.faultIpa();
-  if ((esr & ISS_S1PTW) !== 0) {
-    return { exit: 'error', message: `stage-1 table walk for an instruction fetch at ${hex(far)} reads IPA ${hex(ipa)} outside RAM` };
-  }
-  if (m.inRam(ipa)) {
-    // RAM is mapped executable at stage 2, so this is not expected; report it rather than loop.
-    return { exit: 'error', message: `unexpected stage-2 instruction abort at ${hex(far)} (IPA ${hex(ipa)}, ESR_EL2 ${hex(esr >>> 0)})` };
-  }
-  let message = `guest jumped to ${hex(far)} outside RAM`;
-  if (ipa !== far) message += ` (IPA ${hex(ipa)})`;
-  // An exception vector outside RAM: say which exception got the guest there.
-  const s = m.s;
-  const vbar = (s[srIndex(SR.VBAR_EL1) + 1] >>> 0) * 4294967296 + (s[srIndex(SR.VBAR_EL1)] >>> 0);
-  const off = far - vbar;
-  if (off >= 0 && off < 0x800 && off % 0x80 === 0) {
-    const esr1 = s[srIndex(SR.ESR_EL1)] >>> 0;
-    const elr = (s[srIndex(SR.ELR_EL1) + 1] >>> 0) * 4294967296 + (s[srIndex(SR.ELR_EL1)] >>> 0);
-    message += `: an exception was taken to VBAR_EL1 ${hex(vbar)} + ${hex(off)} (ESR_EL1 ${hex(esr1)}, EC ${hex(esr1 >>> 26)}, ELR_EL1 ${hex(elr)})`;
-  }
-  return { exit: 'error', message };
-}
-
-/**
- * Stage-2 data abort: MMIO emulation from the syndrome (Arm ARM D24.2.41 ISS encoding for a
- * Data Abort; KVM's io_mem_abort() and kvm_handle_mmio_return()). The abort returns to the
- * faulting instruction, so PC is stepped past it once the access is emulated.
- */
-function handleDabt(m: BareMachine, esr: number): Exit | undefined {
-  const far = m.far();
-  const ipa = m.faultIpa();
-  if ((esr & ISS_S1PTW) !== 0) {
-    return { exit: 'error', message: `stage-1 table walk for a data access at ${hex(far)} reads IPA ${hex(ipa)} outside RAM (PC ${hex(m.cpu.pc)})` };
-  }
-  if ((esr & ISS_ISV) === 0) {
-    return {
-      exit: 'error',
-      message: `data abort without a valid syndrome (ISV=0) at PC ${hex(m.cpu.pc)}, FAR ${hex(far)} (IPA ${hex(ipa)}): the access cannot be emulated as MMIO`,
-    };
-  }
-  const size = 1 << ((esr >>> ISS_SAS_SHIFT) & 3);
-  const srt = (esr >>> ISS_SRT_SHIFT) & 31;
-  const isWrite = (esr & ISS_WNR) !== 0;
-  const dev = m.findDevice(ipa);
-  if (isWrite) {
-    const v = m.xLo(srt);
-    if (dev !== undefined) dev.write(ipa - dev.base, size, size >= 4 ? v : v & ((1 << (8 * size)) - 1));
-    else m.mmioLog.log(`typevisor: unhandled MMIO write of ${size} bytes to ${hex(ipa)} at PC ${hex(m.cpu.pc)} (ignored)`);
-  } else {
-    let v = 0;
-    if (dev !== undefined) v = dev.read(ipa - dev.base, size);
-    else m.mmioLog.log(`typevisor: unhandled MMIO read of ${size} bytes from ${hex(ipa)} at PC ${hex(m.cpu.pc)} (reads 0)`);
-    let lo: number;
-    let hi = 0;
-    if (size === 8) {
-      lo = v | 0; // devices are at most 32 bits wide
-    } else if ((esr & ISS_SSE) !== 0) {
-      const sh = 32 - 8 * size;
-      lo = (v << sh) >> sh;
-      hi = (esr & ISS_SF) !== 0 ? lo >> 31 : 0;
-    } else {
-      lo = v | 0;
-    }
-    m.setX(srt, lo, hi);
-  }
-  m.skipInstruction();
-  return undefined;
-}
-
-/** One handler per ESR_EL2.EC, like KVM's arm_exit_handlers[]. */
-const exitHandlers: readonly ExitHandler[] = (() => {
-  const t: ExitHandler[] = new Array<ExitHandler>(64).fill(handleUnknownEc);
-  t[ESR_ELx_EC_HVC64] = handleHvc;
-  t[ESR_ELx_EC_SMC64] = handleSmc;
-  t[ESR_ELx_EC_IABT_LOW] = handleIabt;
-  t[ESR_ELx_EC_DABT_LOW] = handleDabt;
-  return t;
-})();
 
 function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limit: number } {
   if (!(opts.kernel instanceof Uint8Array)) throw new InvalidArgumentError('kernel', 'kernel: expected the image bytes (Uint8Array)');
@@ -479,31 +323,28 @@ function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limi
 /** Boot an ELF image on the bare machine and run it to the end (see the module comment). */
 export function runBareMetal(opts: BareRunOptions): BareRunResult {
   const m = BareMachine.create(opts);
-  const cpu = m.cpu;
   const limit = m.limit;
-  const start = cpu.icount;
+  // The hypervisor's own guest-triggered messages go where the VMM's warnings go.
+  const oldSink = hypLog.sink;
+  if (opts.warn !== undefined) hypLog.sink = opts.warn;
   const t0 = performance.now();
-  let flushedAt = start;
-  let result: Exit | undefined;
-  while (result === undefined) {
-    const left = limit - (cpu.icount - start);
-    if (left <= 0) {
-      result = { exit: 'limit', message: `instruction limit reached (${limit}) at PC ${hex(cpu.pc)}` };
-      break;
+  let result: BareExitInfo | undefined;
+  try {
+    while (result === undefined) {
+      const left = limit - m.instructions;
+      if (left <= 0) {
+        result = { exit: 'limit', message: `instruction limit reached (${limit}) at PC ${hex(m.pc)}` };
+        break;
+      }
+      result = m.step(left < SLICE ? left : SLICE);
     }
-    const stop = run(cpu, left < SLICE ? left : SLICE);
-    // Flush the UART when guest time has passed (a slice's worth), not at every trap: an MMIO
-    // store per console byte must not become a host write per byte. finish() flushes the rest.
-    if (stop === Stop.BUDGET || cpu.icount - flushedAt >= SLICE) {
-      m.uart.flush();
-      flushedAt = cpu.icount;
-    }
-    result = m.handleStop(stop);
+  } finally {
+    hypLog.flush();
+    hypLog.sink = oldSink;
   }
   const seconds = (performance.now() - t0) / 1000;
   const consoleText = m.finish();
-  m.mem.removeClient(cpu);
-  return { ...result, instructions: cpu.icount - start, seconds, console: consoleText };
+  return { ...result, instructions: m.instructions, seconds, console: consoleText, stats: m.vm.stats.snapshot() };
 }
 
 export { InvalidArgumentError, InvalidImageError };

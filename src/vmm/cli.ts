@@ -5,6 +5,9 @@
  *
  *   typevisor run --kernel FILE [-m MiB] [--cpu cortex-a57|max] [--max-insns N] [--stats]
  *
+ * The run drives the guest through the hypervisor's KVM-shaped API alone (bare-runner.ts);
+ * --stats adds the VM's exit statistics (kvm_stat's counters, exits by EC and by exit reason).
+ *
  * Exit status: 0 when the guest powers off (or asks for a reset, which ends the run as QEMU's
  * -no-reboot does), 1 for bad input (message on stderr naming the option or file), 2 when the
  * guest ends in an error, hits the instruction limit or halts for good.
@@ -14,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
 import { runBareMetal, DEFAULT_MEM_MIB, MAX_MEM_MIB } from './bare-runner.js';
+import { formatStats } from '../hyp/stats.js';
 import { VmmInputError, InvalidArgumentError } from './errors.js';
 
 export type OptType = 'string' | 'size' | 'count' | 'choice' | 'flag';
@@ -38,7 +42,7 @@ export const RUN_OPTIONS: readonly OptRow[] = [
   { name: '--mem', alias: '-m', type: 'size', arg: 'SIZE', help: `guest RAM in MiB (512, 512M or 1G; at most ${MAX_MEM_MIB}M)`, default: String(DEFAULT_MEM_MIB) },
   { name: '--cpu', type: 'choice', arg: 'MODEL', help: 'CPU model', default: 'cortex-a57', choices: () => Object.keys(CPU_MODELS) },
   { name: '--max-insns', type: 'count', arg: 'N', help: 'stop after N guest instructions (exit status 2)' },
-  { name: '--stats', type: 'flag', help: 'print instructions, time and MIPS on stderr at the end' },
+  { name: '--stats', type: 'flag', help: 'print instructions, time, MIPS and the exit statistics (by exit reason and EC) on stderr at the end' },
   { name: '--help', alias: '-h', type: 'flag', help: 'show this help' },
 ];
 
@@ -190,6 +194,7 @@ async function cmdRun(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.has('--stats')) {
     const mips = r.seconds > 0 ? r.instructions / r.seconds / 1e6 : 0;
     io.stderr(`typevisor: ${r.instructions} instructions in ${r.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS), exit ${r.exit}`);
+    for (const line of formatStats(r.stats)) io.stderr(`typevisor: ${line}`);
   }
   switch (r.exit) {
     case 'poweroff':

@@ -149,3 +149,25 @@ test('typevisor run boots the default demo guest and exits 0 (needs the executor
   const golden = join(ROOT, 'tests/guests/golden/hello.txt');
   if (existsSync(golden)) assert.equal(r.stdout, readFileSync(golden, 'utf8'));
 });
+
+test('--stats prints instructions and MIPS, then the exit statistics by EC and exit reason', async () => {
+  // movz x0, #0x0900, lsl #16; movz w1, #'A'; strb w1, [x0]; SYSTEM_OFF over HVC.
+  const words = [0xd2a12000, 0x52800821, 0x39000001, 0x52800100, 0x72b08000, 0xd4000002];
+  const data = new Uint8Array(words.length * 4);
+  words.forEach((w, i) => new DataView(data.buffer).setUint32(4 * i, w, true));
+  const f = tmpFile('a.elf', writeElf(0x40080000, [{ paddr: 0x40080000, data }]));
+  try {
+    const r = await cli('run', '--kernel', f.path, '-m', '16', '--stats');
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.equal(r.out, 'A');
+    assert.match(r.err[0], /^typevisor: 6 instructions in [\d.]+ s \([\d.]+ MIPS\), exit poweroff$/);
+    const text = r.err.join('\n');
+    assert.match(text, /EC 0x24 DABT_LOW\s+1\s/);
+    assert.match(text, /EC 0x16 HVC64\s+1\s/);
+    assert.match(text, /KVM_EXIT_MMIO\s+1\s/);
+    assert.match(text, /KVM_EXIT_SYSTEM_EVENT\s+1\s/);
+    assert.match(text, /mmio_exit_user\s+1$/m);
+  } finally {
+    f.done();
+  }
+});

@@ -1,8 +1,136 @@
-// Placeholder: the run-loop work (issue 4) implements KVM_RUN here.
+/**
+ * KVM_RUN for an Arm vCPU (Linux arch/arm64/kvm/arm.c kvm_arch_vcpu_ioctl_run()): complete what
+ * the last exit left to the VMM, then run the guest on the arch interpreter in chunks, handling
+ * traps by exception class (exits.ts) until one needs the VMM or the budget is spent.
+ *
+ * Departures from KVM, all from KVM_RUN being a synchronous call in one thread:
+ * - The budget (instructions) stands for the signal that interrupts a real KVM_RUN: when it is
+ *   spent, KVM_EXIT_INTR.
+ * - A vCPU that cannot run (powered off: mpState STOPPED; halted in WFI with nothing to wake it)
+ *   returns KVM_EXIT_INTR at once instead of blocking in the kernel; the VMM runs its vCPUs
+ *   round-robin and calls run() again (PSCI CPU_ON, an interrupt or the timer make it runnable).
+ */
 import type { Vcpu } from '../vcpu.js';
-import type { KvmRun, RunOptions } from '../kvm-run.js';
+import type { KvmRun, KvmRunMmio, RunOptions } from '../kvm-run.js';
 import { KvmError } from '../errors.js';
+import { Stop } from '../../arch/aarch64/cpu.js';
+import { S } from '../../arch/aarch64/state.js';
+import { run } from '../../arch/aarch64/run.js';
+import {
+  KVM_EXIT_INTR,
+  KVM_EXIT_MMIO,
+  KVM_EXIT_INTERNAL_ERROR,
+  KVM_INTERNAL_ERROR_EMULATION,
+  KVM_MP_STATE_HALTED,
+  KVM_MP_STATE_STOPPED,
+} from '../uapi/kvm.js';
+import { handleTrapExit, kvmVcpuTryWake, kvmVcpuWfi, RESUME } from './exits.js';
+import { handleMmioReturn } from './mmio.js';
 
-export function vcpuRun(_v: Vcpu, _opts: RunOptions): KvmRun {
-  throw new KvmError('ENOEXEC', 'run: not implemented yet');
+/** Instructions per KVM_RUN when the VMM gives no budget. */
+export const DEFAULT_RUN_BUDGET = 10_000_000;
+/** Instructions per call into the interpreter. */
+export const RUN_CHUNK = 1_000_000;
+
+/**
+ * The vCPU's run state between KVM_RUN calls (KVM's vcpu->mmio_needed and run->mmio), kept in
+ * v.arch: KVM_ARM_VCPU_INIT and a PSCI CPU_ON reset drop it (v.arch = undefined).
+ */
+class RunState {
+  ranOnce = false;
+  /** The KVM_EXIT_MMIO record to complete on the next run, and the syndrome it came from. */
+  pendingMmio: KvmRunMmio | null = null;
+  pendingEsr = 0;
+}
+
+function runState(v: Vcpu): RunState {
+  if (v.arch instanceof RunState) return v.arch;
+  const st = new RunState();
+  v.arch = st;
+  return st;
+}
+
+function intr(v: Vcpu): KvmRun {
+  v.stats.counters.signal_exits++;
+  return { exitReason: KVM_EXIT_INTR };
+}
+
+/** The guest loop: returns the exit for the VMM. */
+function runLoop(v: Vcpu, budget: number): KvmRun {
+  const cpu = v.cpu;
+  const end = cpu.icount + budget;
+  for (;;) {
+    if (v.mpState === KVM_MP_STATE_STOPPED) return intr(v);
+    if (v.mpState === KVM_MP_STATE_HALTED && !kvmVcpuTryWake(v)) return intr(v);
+    const left = end - cpu.icount;
+    if (left <= 0) return intr(v);
+    const stop = run(cpu, left < RUN_CHUNK ? left : RUN_CHUNK);
+    switch (stop) {
+      case Stop.BUDGET:
+        break;
+      case Stop.TRAP: {
+        const r = handleTrapExit(v);
+        if (r !== RESUME) return r;
+        break;
+      }
+      case Stop.WFI:
+        // An untrapped WFI (HCR_EL2.TWI clear) stops the interpreter past the instruction.
+        v.stats.counters.wfi_exit_stat++;
+        kvmVcpuWfi(v);
+        break;
+      case Stop.REQUEST:
+        return intr(v);
+      case Stop.INTERNAL_ERROR: {
+        const e = cpu.internalError;
+        cpu.internalError = undefined;
+        return {
+          exitReason: KVM_EXIT_INTERNAL_ERROR,
+          internal: {
+            suberror: KVM_INTERNAL_ERROR_EMULATION,
+            data: [],
+            message: `vcpu ${v.id}: internal error at PC 0x${cpu.pc.toString(16)}: ${e instanceof Error ? e.message : String(e)}`,
+          },
+        };
+      }
+      default:
+        return {
+          exitReason: KVM_EXIT_INTERNAL_ERROR,
+          internal: { suberror: KVM_INTERNAL_ERROR_EMULATION, data: [], message: `vcpu ${v.id}: run loop stopped for an unknown reason ${String(stop)}` },
+        };
+    }
+  }
+}
+
+/** KVM_RUN. */
+export function vcpuRun(v: Vcpu, opts: RunOptions = {}): KvmRun {
+  if (!v.initialized) throw new KvmError('ENOEXEC', `run: vCPU ${v.id} has not been initialised (KVM_ARM_VCPU_INIT)`);
+  const budget = opts.budget ?? DEFAULT_RUN_BUDGET;
+  if (!Number.isSafeInteger(budget) || budget <= 0) {
+    throw new KvmError('EINVAL', `run: budget must be a positive integer of instructions, got ${String(budget)}`, 'budget');
+  }
+  const st = runState(v);
+  if (!st.ranOnce) {
+    // kvm_arch_vcpu_run_pid_change(): the VM's configuration freezes at the first run.
+    st.ranOnce = true;
+    v.vm.hasRunOnce = true;
+    v.vm.stats.track(v.stats);
+  }
+  const cpu = v.cpu;
+  const t0 = performance.now();
+  const i0 = cpu.icount;
+  // kvm_handle_mmio_return(): the VMM has filled the read data into the record it was given.
+  if (st.pendingMmio !== null) {
+    const rec = st.pendingMmio;
+    st.pendingMmio = null;
+    handleMmioReturn(cpu, st.pendingEsr, rec.mmio.data);
+  }
+  let r: KvmRun;
+  if (v.immediateExit) r = intr(v);
+  else r = runLoop(v, budget);
+  if (r.exitReason === KVM_EXIT_MMIO) {
+    st.pendingMmio = r;
+    st.pendingEsr = cpu.s[S.ESR_EL2];
+  }
+  v.stats.countRun(r.exitReason, performance.now() - t0, cpu.icount - i0);
+  return r;
 }
