@@ -20,9 +20,14 @@ import { ID_REG_ENCODINGS, idRegIndex } from './cpus/model.js';
 import { Features, featuresFromIdRegs } from './features.js';
 import { readSlow, writeSlow } from './mmu/access.js';
 
-/** Software TLB geometry. `const enum`s are inlined by tsc (no import cycles at load). */
+/**
+ * Software TLB geometry. `const enum`s are inlined by tsc (no import cycles at load).
+ * 4096 entries (16 MiB of 4 KiB pages): with 1024 the bench guest's 10 MB sieve array missed on
+ * every page of every strided pass, and the refills (stage-1 + stage-2 walks) were ~10% of its
+ * profile. The cost of the size is in flushTlb()/revokeWrite(), which are O(SIZE) but rare.
+ */
 export const enum Tlb {
-  BITS = 10,
+  BITS = 12,
   SIZE = 1 << BITS,
   MASK = SIZE - 1,
   /** A VA tag no access can match (page-aligned addresses have bits 11:0 clear). */

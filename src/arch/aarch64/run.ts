@@ -34,33 +34,55 @@ export let lastInternalError: unknown = undefined;
  * Run until `budget` instructions have retired, the CPU traps to EL2, waits in WFI, or a stop
  * is requested. Returns the reason (Stop.*). cpu.icount counts executed instructions (an
  * instruction that took an exception counts too, which guarantees progress per budget).
+ *
+ * Two nested loops: the outer one does the per-entry work (pending interrupts, the fetch-cache
+ * lookup of PC's page); the inner one keeps executing while the next PC, sequential or a branch
+ * target, stays on that page and nothing asked the loop to look (stop, interrupt check, fetch
+ * cache dropped), so a loop body within a page never re-checks the fetch cache or re-enters the
+ * try block. Measured on the sieve: +16% guest MIPS (in-process A/B, 8 runs each).
  */
 export function run(cpu: Cpu, budget: number): Stop {
   cpu.stop = 0;
   const s = cpu.s;
   const m32 = cpu.m32;
+  const exec = EXEC;
   const end = cpu.icount + budget;
   while (cpu.icount < end) {
     try {
       if (cpu.intCheck !== 0) checkPending(cpu);
       // Counted before the fetch: an instruction whose fetch faults (even a faulting vector,
       // over and over) still spends budget, so run() always returns.
-      cpu.icount++;
+      // `ic` mirrors cpu.icount so the inner loop only stores it (timer.ts reads it in
+      // deterministic mode, so it stays exact for every executor); nothing else writes it.
+      let ic = cpu.icount + 1;
+      cpu.icount = ic;
       const lo = s[S.PC];
       const hi = s[S.PC_HI];
       const next = (lo + 4) | 0;
       s[S.PC] = next;
       if (next === 0) s[S.PC_HI] = (hi + 1) | 0;
-      let w: number;
       // Keeping PC[1:0] in the comparison sends a misaligned PC to fetchSlow's alignment check.
-      if ((lo & ~0xffc) === cpu.fetchVaLo && hi === cpu.fetchVaHi) w = cpu.fetchHostWord + ((lo & 0xfff) >>> 2);
-      else w = fetchSlow(cpu, hi, lo);
-      const insn = m32[w];
+      if ((lo & ~0xffc) !== cpu.fetchVaLo || hi !== cpu.fetchVaHi) fetchSlow(cpu, hi, lo);
       const ops = cpu.fetchOps;
-      const k = (lo & 0xfff) >>> 2;
-      let op = ops[k];
-      if (op === 0) op = ops[k] = decode(cpu, insn);
-      if (EXEC[op](cpu, insn) === false) undefinedInstruction(cpu);
+      const pageLo = cpu.fetchVaLo;
+      const base = cpu.fetchHostWord;
+      let k = (lo & 0xfff) >>> 2;
+      for (;;) {
+        const insn = m32[base + k];
+        let op = ops[k];
+        if (op === 0) op = ops[k] = decode(cpu, insn);
+        if (exec[op](cpu, insn) === false) undefinedInstruction(cpu);
+        // Stay in the inner loop while the next PC (sequential or a branch target) is on the
+        // same page and nothing needs the outer loop: the end of the budget, a stop, the
+        // interrupt check, the fetch cache dropped (TLB flush, mode change, code write). The
+        // last word of the 4 GiB low half (next PC carries into PC_HI) goes the long way.
+        const pc = s[S.PC];
+        if ((pc & ~0xffc) !== pageLo || s[S.PC_HI] !== hi || pc === -4 || ic >= end) break;
+        if ((cpu.stop | cpu.intCheck) !== 0 || cpu.fetchVaLo !== pageLo) break;
+        cpu.icount = ++ic;
+        s[S.PC] = (pc + 4) | 0;
+        k = (pc & 0xfff) >>> 2;
+      }
     } catch (e) {
       if (e !== GUEST_EXCEPTION) {
         lastInternalError = e;
@@ -72,4 +94,3 @@ export function run(cpu: Cpu, budget: number): Stop {
   }
   return cpu.stop === 0 ? Stop.BUDGET : (cpu.stop as Stop);
 }
-

@@ -3,7 +3,7 @@
  * op0 = x101). Field names are the Arm ARM's. Executors: exec/branch.ts, exec/system.ts.
  */
 import type { Row } from './pattern.js';
-import { b, bl, bCond, cbz, tbz, br, blr, ret, eret, braa, blraa, retaa, eretaa } from '../exec/branch.js';
+import { b, bl, bEqNe, bCsCc, bMiPl, bVsVc, bHiLs, bGeLt, bGtLe, bAlNv, cbz, tbz, br, blr, ret, eret, braa, blraa, retaa, eretaa } from '../exec/branch.js';
 import {
   svc,
   hvc,
@@ -30,8 +30,16 @@ export const rows: readonly Row[] = [
   { name: 'CBNZ', pattern: 'sf:1 011010 op=1 imm19:19 Rt:5', exec: cbz },
   { name: 'TBZ', pattern: 'b5:1 011011 op=0 b40:5 imm14:14 Rt:5', exec: tbz },
   { name: 'TBNZ', pattern: 'b5:1 011011 op=1 b40:5 imm14:14 Rt:5', exec: tbz },
-  // Conditional branch (immediate); o1 = 0, o0 = 0 (o0 = 1 is BC.cond, FEAT_HBC: unclaimed)
-  { name: 'B_cond', pattern: '0101010 o1=0 imm19:19 o0=0 cond:4', exec: bCond },
+  // Conditional branch (immediate); o1 = 0, o0 = 0 (o0 = 1 is BC.cond, FEAT_HBC: unclaimed).
+  // One row per cond<3:1> so each executor tests its flags directly (exec/branch.ts).
+  { name: 'B_cond_EQ_NE', pattern: '0101010 o1=0 imm19:19 o0=0 cond=000-', exec: bEqNe },
+  { name: 'B_cond_CS_CC', pattern: '0101010 o1=0 imm19:19 o0=0 cond=001-', exec: bCsCc },
+  { name: 'B_cond_MI_PL', pattern: '0101010 o1=0 imm19:19 o0=0 cond=010-', exec: bMiPl },
+  { name: 'B_cond_VS_VC', pattern: '0101010 o1=0 imm19:19 o0=0 cond=011-', exec: bVsVc },
+  { name: 'B_cond_HI_LS', pattern: '0101010 o1=0 imm19:19 o0=0 cond=100-', exec: bHiLs },
+  { name: 'B_cond_GE_LT', pattern: '0101010 o1=0 imm19:19 o0=0 cond=101-', exec: bGeLt },
+  { name: 'B_cond_GT_LE', pattern: '0101010 o1=0 imm19:19 o0=0 cond=110-', exec: bGtLe },
+  { name: 'B_cond_AL_NV', pattern: '0101010 o1=0 imm19:19 o0=0 cond=111-', exec: bAlNv },
 
   // Exception generation: opc imm16 op2 LL
   { name: 'SVC', pattern: '11010100 opc=000 imm16:16 op2=000 LL=01', exec: svc },

@@ -7,6 +7,8 @@
  */
 import type { Row, Exec } from './pattern.js';
 import { ldstUi, ldrXUi, strXUi, ldstUnscaled, ldstUnpriv, ldstImmWb, ldstReg, ldrLiteral, ldstPair } from '../exec/ldst.js';
+import { ldrbReg, strbReg, ldrWReg, strWReg, ldrXReg, strXReg } from '../exec/ldst.js';
+import { ldrbImmWb, strbImmWb, ldrWImmWb, strWImmWb, ldrXImmWb, strXImmWb } from '../exec/ldst.js';
 import { ldxr, ldxp, stxr, stxp, ldar, stlr } from '../exec/ldst-exclusive.js';
 import { atomicOp, cas, casp } from '../exec/ldst-atomic.js';
 import { fpLdstUi, fpLdstImm9, fpLdstReg, fpLdrLiteral, fpLdstPair, ld1st1Multiple, ldNstNMultiple, ldstSingle } from '../exec/ldst-simd.js';
@@ -39,15 +41,23 @@ function rename(name: string, ld: string, st: string): string {
   return name.startsWith('LDR') ? ld + name.slice(3) : st + name.slice(3);
 }
 
+/**
+ * Executors specialised to one size:opc (exec/ldst.ts explains why) for the register-offset and
+ * pre/post-index forms; the other combinations use the generic executors.
+ */
+const REG_EXEC: Readonly<Record<string, Exec>> = { STRB: strbReg, LDRB: ldrbReg, STR_32: strWReg, LDR_32: ldrWReg, STR_64: strXReg, LDR_64: ldrXReg };
+const WB_EXEC: Readonly<Record<string, Exec>> = { STRB: strbImmWb, LDRB: ldrbImmWb, STR_32: strWImmWb, LDR_32: ldrWImmWb, STR_64: strXImmWb, LDR_64: ldrXImmWb };
+
 for (const [name, size, opc, wb] of GPR_OPS) {
   const f = `size=${size} 111 0`;
   const exec: Exec = name === 'LDR_64' ? ldrXUi : name === 'STR_64' ? strXUi : ldstUi;
   out.push({ name: `${name}_ui`, pattern: `${f} 01 opc=${opc} imm12:12 rn:5 rt:5`, exec });
   out.push({ name: rename(name, 'LDUR', 'STUR'), pattern: `${f} 00 opc=${opc} 0 imm9:9 00 rn:5 rt:5`, exec: ldstUnscaled });
-  out.push({ name: `${name}_reg`, pattern: `${f} 00 opc=${opc} 1 rm:5 option=-1- S:1 10 rn:5 rt:5`, exec: ldstReg });
+  out.push({ name: `${name}_reg`, pattern: `${f} 00 opc=${opc} 1 rm:5 option=-1- S:1 10 rn:5 rt:5`, exec: REG_EXEC[name] ?? ldstReg });
   if (!wb) continue;
-  out.push({ name: `${name}_post`, pattern: `${f} 00 opc=${opc} 0 imm9:9 01 rn:5 rt:5`, exec: ldstImmWb });
-  out.push({ name: `${name}_pre`, pattern: `${f} 00 opc=${opc} 0 imm9:9 11 rn:5 rt:5`, exec: ldstImmWb });
+  const wbExec = WB_EXEC[name] ?? ldstImmWb;
+  out.push({ name: `${name}_post`, pattern: `${f} 00 opc=${opc} 0 imm9:9 01 rn:5 rt:5`, exec: wbExec });
+  out.push({ name: `${name}_pre`, pattern: `${f} 00 opc=${opc} 0 imm9:9 11 rn:5 rt:5`, exec: wbExec });
   out.push({ name: rename(name, 'LDTR', 'STTR'), pattern: `${f} 00 opc=${opc} 0 imm9:9 10 rn:5 rt:5`, exec: ldstUnpriv });
 }
 

@@ -47,11 +47,13 @@ export function ltu64(al: number, ah: number, bl: number, bh: number): boolean {
  * writes PSTATE.{N,Z,C,V} into `s` and returns the 32-bit result. For x - y pass (x, ~y, 1).
  */
 export function addWithCarry32(s: Int32Array, x: number, y: number, carry: number): number {
-  const u = (x >>> 0) + (y >>> 0) + carry;
-  const r = u | 0;
+  // All in int32: the unsigned carry-out is "result below x" (or "not above x" with a carry in),
+  // which TurboFan compiles to one compare; the double-based x>>>0 + y>>>0 sum it replaces was
+  // a visible share of CMP's cost.
+  const r = (x + y + carry) | 0;
   s[S.NF] = r >>> 31;
   s[S.ZF] = r === 0 ? 1 : 0;
-  s[S.CF] = u > 0xffffffff ? 1 : 0;
+  s[S.CF] = (carry !== 0 ? r >>> 0 <= x >>> 0 : r >>> 0 < x >>> 0) ? 1 : 0;
   // Signed overflow: both operands have the same sign and the result's sign differs.
   s[S.VF] = ((x ^ r) & (y ^ r)) >>> 31;
   return r;
@@ -62,13 +64,13 @@ export function addWithCarry32(s: Int32Array, x: number, y: number, carry: numbe
  * both). For x - y pass (x, ~y, 1).
  */
 export function addWithCarry64(s: Int32Array, xl: number, xh: number, yl: number, yh: number, carry: number): number {
-  const ul = (xl >>> 0) + (yl >>> 0) + carry;
-  const uh = (xh >>> 0) + (yh >>> 0) + (ul > 0xffffffff ? 1 : 0);
-  const rl = ul | 0;
-  const rh = uh | 0;
+  // Int32-only, as addWithCarry32: carries out of each word come from unsigned compares.
+  const rl = (xl + yl + carry) | 0;
+  const c1 = (carry !== 0 ? rl >>> 0 <= xl >>> 0 : rl >>> 0 < xl >>> 0) ? 1 : 0;
+  const rh = (xh + yh + c1) | 0;
   s[S.NF] = rh >>> 31;
   s[S.ZF] = (rl | rh) === 0 ? 1 : 0;
-  s[S.CF] = uh > 0xffffffff ? 1 : 0;
+  s[S.CF] = (c1 !== 0 ? rh >>> 0 <= xh >>> 0 : rh >>> 0 < xh >>> 0) ? 1 : 0;
   s[S.VF] = ((xh ^ rh) & (yh ^ rh)) >>> 31;
   r64[0] = rl;
   r64[1] = rh;
