@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: boot the benchmark guest (tests/guests/build/bench.elf, else sieve.elf)
- * through runBareMetal() and, when qemu-system-aarch64 is installed, under QEMU's TCG in the
- * same run, then print instructions, time, guest MIPS and the typevisor/QEMU time ratio, and
- * check that both printed the same console output.
+ * `npm run bench`: boot the benchmark guests — the integer one (tests/guests/build/bench.elf,
+ * else sieve.elf) and the float-heavy one (fbench.elf) — through runBareMetal() and, when
+ * qemu-system-aarch64 is installed, under QEMU's TCG in the same run, then print instructions,
+ * time, guest MIPS and the typevisor/QEMU time ratio, check that both printed the same console
+ * output, and print the float guest's MIPS against the integer guest's.
  *
- *   node dist/bench/run.js [guest.elf]
+ *   node dist/bench/run.js [guest.elf ...]
  *
  * QEMU's time is the wall clock of the whole process (start-up included, typically tens of ms);
  * typevisor's is shown both for the run loop alone and for the whole call, to compare like with
@@ -27,14 +28,17 @@ function packageRoot(): string {
   return dir;
 }
 
-function findGuest(root: string): string | undefined {
-  const arg = process.argv[2];
-  if (arg !== undefined) return arg;
-  for (const name of ['bench', 'sieve']) {
-    const p = join(root, 'tests/guests/build', `${name}.elf`);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
+/** Guests to run: the command line's, else the integer benchmark and the float-heavy guest. */
+function findGuests(root: string): string[] {
+  const args = process.argv.slice(2);
+  if (args.length > 0) return args;
+  const build = join(root, 'tests/guests/build');
+  const out: string[] = [];
+  const integer = ['bench', 'sieve'].map((n) => join(build, `${n}.elf`)).find((p) => existsSync(p));
+  if (integer !== undefined) out.push(integer);
+  const float = join(build, 'fbench.elf');
+  if (existsSync(float)) out.push(float);
+  return out;
 }
 
 function table(rows: string[][]): string {
@@ -49,11 +53,27 @@ function qemuAvailable(): boolean {
 
 function main(): number {
   const root = packageRoot();
-  const guest = findGuest(root);
-  if (guest === undefined) {
+  const guests = findGuests(root);
+  if (guests.length === 0) {
     process.stderr.write("bench: no tests/guests/build/bench.elf or sieve.elf; build them with 'npm run guests'\n");
     return 1;
   }
+  let status = 0;
+  const mipsByGuest: [string, number][] = [];
+  for (const guest of guests) {
+    const one = benchGuest(guest);
+    status |= one.status;
+    mipsByGuest.push([guest, one.cpuMips]);
+    process.stdout.write('\n');
+  }
+  if (mipsByGuest.length === 2 && mipsByGuest[0][1] > 0) {
+    const [[a, ma], [b, mb]] = mipsByGuest;
+    process.stdout.write(`${relative(process.cwd(), b) || b} runs at ${(mb / ma).toFixed(2)}x the MIPS (cpu) of ${relative(process.cwd(), a) || a}\n`);
+  }
+  return status;
+}
+
+function benchGuest(guest: string): { status: number; cpuMips: number } {
   const kernel = new Uint8Array(readFileSync(guest));
   const shown = relative(process.cwd(), guest) || guest;
   process.stdout.write(`guest: ${shown} (cortex-a57, 128 MiB)\n\n`);
@@ -74,7 +94,7 @@ function main(): number {
       r = ri;
     }
   }
-  if (r === undefined) return 1;
+  if (r === undefined) return { status: 1, cpuMips: 0 };
   const mips = r.seconds > 0 ? r.instructions / r.seconds / 1e6 : 0;
   const cpuMips = tvCpu > 0 ? r.instructions / tvCpu / 1e6 : 0;
   let status = 0;
@@ -111,7 +131,7 @@ function main(): number {
   }
   process.stdout.write(table(rows) + '\n\n' + notes.join('\n') + '\n');
   if (rows.length > 2) process.stdout.write('(qemu MIPS is typevisor\'s instruction count over QEMU\'s wall time: an estimate)\n');
-  return status;
+  return { status, cpuMips };
 }
 
 process.exitCode = main();
