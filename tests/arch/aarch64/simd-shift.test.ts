@@ -6,85 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeMachine, runWords, getPC } from '../../helpers/machine.js';
 import { assemble } from '../../helpers/asm.js';
-import { S, SR } from '../../../src/arch/aarch64/state.js';
+import { S } from '../../../src/arch/aarch64/state.js';
+import { simdHarness, QC, ESIZE, ALL, mask, sx, lane, satq } from '../../helpers/simd.js';
 
-const m = makeMachine();
-const cpu = m.cpu;
-const VBAR = m.ramBase + 0x10000;
-cpu.setSr(SR.VBAR_EL1, VBAR, 0);
-cpu.setSr(SR.CPACR_EL1, 3 << 20, 0);
-
-let seed = 0x2545f491;
-function rnd(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed >>> 0;
-}
-const rndBig = (bits: number): bigint => {
-  let v = 0n;
-  for (let i = 0; i < bits; i += 32) v = (v << 32n) | BigInt(rnd());
-  return v & ((1n << BigInt(bits)) - 1n);
-};
-
-function setV(n: number, v: bigint): void {
-  for (let k = 0; k < 4; k++) cpu.s[S.V0 + 4 * n + k] = Number((v >> BigInt(32 * k)) & 0xffffffffn) | 0;
-}
-function getV(n: number): bigint {
-  let v = 0n;
-  for (let k = 3; k >= 0; k--) v = (v << 32n) | BigInt(cpu.s[S.V0 + 4 * n + k] >>> 0);
-  return v;
-}
-const QC = 1 << 27;
-function exec(insn: number, what: string): void {
-  runWords(m, [insn], 1);
-  assert.equal(getPC(cpu), BigInt(m.ramBase + 4), `${what} raised an exception`);
-}
-function expectUndef(insn: number, what: string): void {
-  runWords(m, [insn], 1);
-  assert.equal(getPC(cpu), BigInt(VBAR + 0x200), `${what} should be UNDEFINED`);
-}
-
-const mask = (e: number): bigint => (1n << BigInt(e)) - 1n;
-const sx = (v: bigint, e: number): bigint => BigInt.asIntN(e, v);
-const lane = (v: bigint, e: number, i: number): bigint => (v >> BigInt(e * i)) & mask(e);
-
-/** A lane value biased to the edges of an e-bit element. */
-function edge(e: number): bigint {
-  const k = rnd() % 12;
-  const min = 1n << BigInt(e - 1);
-  switch (k) {
-    case 0: return 0n;
-    case 1: return 1n;
-    case 2: return mask(e);
-    case 3: return min;
-    case 4: return min - 1n;
-    case 5: return min + 1n;
-    case 6: return mask(e) - 1n;
-    case 7: return BigInt(rnd() % 9);
-    case 8: return BigInt.asUintN(e, BigInt((rnd() % 140) - 70)); // shift amounts
-    default: return rndBig(e);
-  }
-}
-function vec(e: number): bigint {
-  let v = 0n;
-  for (let i = 0; i < 128 / e; i++) v |= edge(e) << BigInt(e * i);
-  return v;
-}
-
-/** SatQ(v, e, unsigned) -> [value mod 2^e, saturated]. */
-function satq(v: bigint, e: number, u: boolean): [bigint, boolean] {
-  const lo = u ? 0n : -(1n << BigInt(e - 1));
-  const hi = u ? mask(e) : (1n << BigInt(e - 1)) - 1n;
-  if (v > hi) return [hi & mask(e), true];
-  if (v < lo) return [lo & mask(e), true];
-  return [v & mask(e), false];
-}
-
-const ESIZE: Record<string, number> = { B: 8, H: 16, S: 32, D: 64 };
-const ALL = ['8B', '16B', '4H', '8H', '2S', '4S', '2D'];
+const { m, cpu, rnd, setV, getV, exec, expectUndef, edge, vec } = simdHarness();
 
 /** One lane of the non-narrowing shifts: a = Vn lane, d = old Vd lane, sh the shift amount. */
 function refShift(name: string, e: number, a: bigint, d: bigint, sh: number): [bigint, boolean] {
