@@ -23,3 +23,5 @@ export type * from './hyp/kvm-run.js';
 export * from './hyp/uapi/kvm.js';
 export * from './hyp/uapi/kvm-arm64.js';
 export * from './hyp/uapi/psci.js';
+export { Device } from './hyp/device.js';
+export * from './hyp/uapi/kvm-vgic.js';

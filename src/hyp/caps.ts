@@ -22,6 +22,8 @@ import {
   KVM_CAP_ARM_VM_IPA_SIZE,
   KVM_CAP_ARM_NISV_TO_USER,
   KVM_CAP_DEVICE_CTRL,
+  KVM_CAP_IRQCHIP,
+  KVM_CAP_ARM_IRQ_LINE_LAYOUT_2,
   KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES,
   KVM_ARM_FEATURE_ID_RANGE,
 } from './uapi/kvm.js';
@@ -56,12 +58,16 @@ const CAPS: ReadonlyMap<number, number> = new Map<number, number>([
   [KVM_CAP_ARM_NISV_TO_USER, 1],
   /** KVM_CREATE_DEVICE exists (arm.c answers 1 whatever devices are built in). */
   [KVM_CAP_DEVICE_CTRL, 1],
+  /** An in-kernel irqchip: the vGICv3 device (KVM_DEV_TYPE_ARM_VGIC_V3) and KVM_IRQ_LINE. */
+  [KVM_CAP_IRQCHIP, 1],
+  /** KVM_IRQ_LINE's vcpu2_index field [31:28] is decoded (vCPUs beyond 256). */
+  [KVM_CAP_ARM_IRQ_LINE_LAYOUT_2, 1],
   /** Bitmap of KVM_ARM_GET_REG_WRITABLE_MASKS ranges: only the feature ID range. */
   [KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES, 1 << KVM_ARM_FEATURE_ID_RANGE],
   // Deliberately absent (0): KVM_CAP_ARM_EL1_32BIT (no AArch32 guests yet), KVM_CAP_ARM_PMU_V3
   // (no PMU), KVM_CAP_ARM_SVE, KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC, KVM_CAP_ARM_MTE,
   // KVM_CAP_VCPU_ATTRIBUTES (no vCPU device attributes yet), KVM_CAP_COUNTER_OFFSET (the
-  // timer/vGIC work adds it with KVM_ARM_SET_COUNTER_OFFSET), KVM_CAP_IRQCHIP (the vGIC work).
+  // timer work adds it with KVM_ARM_SET_COUNTER_OFFSET).
 ]);
 
 /** KVM_CHECK_EXTENSION: 0 when unsupported, otherwise a positive value (some caps carry a number). */

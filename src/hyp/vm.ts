@@ -16,6 +16,28 @@ import { VmIdRegs } from './arm/id-regs.js';
 import { checkExtension, KVM_MAX_VCPUS, KVM_IPA_LIMIT } from './caps.js';
 import { KVM_CAP_ARM_NISV_TO_USER } from './uapi/kvm.js';
 import { setSmcccFilter } from './arm/psci.js';
+import type { Device } from './device.js';
+import { createVgicV3 } from './vgic/kvm-device.js';
+import { vgicOf, vgicInjectIrq, VGIC_NR_PRIVATE_IRQS, VGIC_NR_SGIS } from './vgic/vgic.js';
+import { setVirtualIrq } from '../arch/aarch64/exceptions.js';
+import { S } from '../arch/aarch64/state.js';
+import {
+  KVM_DEV_TYPE_ARM_VGIC_V2,
+  KVM_DEV_TYPE_ARM_VGIC_V3,
+  KVM_DEV_TYPE_ARM_VGIC_ITS,
+  KVM_ARM_IRQ_VCPU2_SHIFT,
+  KVM_ARM_IRQ_VCPU2_MASK,
+  KVM_ARM_IRQ_TYPE_SHIFT,
+  KVM_ARM_IRQ_TYPE_MASK,
+  KVM_ARM_IRQ_VCPU_SHIFT,
+  KVM_ARM_IRQ_VCPU_MASK,
+  KVM_ARM_IRQ_NUM_MASK,
+  KVM_ARM_IRQ_TYPE_CPU,
+  KVM_ARM_IRQ_TYPE_SPI,
+  KVM_ARM_IRQ_TYPE_PPI,
+  KVM_ARM_IRQ_CPU_IRQ,
+  KVM_ARM_IRQ_CPU_FIQ,
+} from './uapi/kvm-vgic.js';
 
 export interface VmOptions {
   /** IPA size in bits, 32..48 (KVM_CREATE_VM type; default 40). */
@@ -110,6 +132,8 @@ export class Vm {
     }
     if (this.vcpus.some((v) => v.id === id)) throw new KvmError('EEXIST', `createVcpu: vCPU ${id} already exists`, 'id');
     if (this.hasRunOnce) throw new KvmError('EBUSY', 'createVcpu: the VM has already run', 'id');
+    // kvm_arch_vcpu_precreate(): no vCPU after the vGIC is initialised.
+    if (vgicOf(this)?.initialized === true) throw new KvmError('EBUSY', 'createVcpu: the vGIC is already initialised', 'id');
     const v = new Vcpu(this, id);
     this.vcpus.push(v);
     return v;
@@ -147,6 +171,66 @@ export class Vm {
         return;
       default:
         throw new KvmError('EINVAL', `enableCap: capability ${String(cap)} cannot be enabled on a VM`, 'cap');
+    }
+  }
+
+  /**
+   * KVM_CREATE_DEVICE (kvm_ioctl_create_device()): KVM_DEV_TYPE_ARM_VGIC_V3 is the device
+   * typevisor offers; GICv2 and the ITS are ENODEV (no such device on this host), as is any
+   * other type.
+   */
+  createDevice(type: number): Device {
+    switch (type) {
+      case KVM_DEV_TYPE_ARM_VGIC_V3:
+        return createVgicV3(this);
+      case KVM_DEV_TYPE_ARM_VGIC_V2:
+      case KVM_DEV_TYPE_ARM_VGIC_ITS:
+      default:
+        throw new KvmError('ENODEV', `createDevice: device type ${String(type)} is not supported (KVM_DEV_TYPE_ARM_VGIC_V3 = ${KVM_DEV_TYPE_ARM_VGIC_V3} is)`, 'type');
+    }
+  }
+
+  /**
+   * KVM_IRQ_LINE (arch/arm64/kvm/arm.c kvm_vm_ioctl_irq_line()), irq as Linux encodes it:
+   * [31:28] vcpu2_index, [27:24] type, [23:16] vcpu_index, [15:0] number.
+   * - CPU (0): the vCPU's IRQ (0) or FIQ (1) line directly; ENXIO with an in-kernel vGIC.
+   * - SPI (1): INTID 32..nr_irqs-1, routed by GICD_IROUTER.
+   * - PPI (2): INTID 16..31 of vCPU (vcpu2_index << 8 | vcpu_index).
+   * SPI/PPI without a vGIC: ENXIO; before its INIT: EBUSY (vgic_lazy_init()); bad numbers EINVAL.
+   */
+  irqLine(irq: number, level: number | boolean): void {
+    if (!Number.isInteger(irq) || irq < 0 || irq > 0xffffffff) throw new KvmError('EINVAL', `irqLine: irq must be a u32, got ${String(irq)}`, 'irq');
+    const lv = level === true || level === 1;
+    const type = (irq >>> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
+    const vcpuIdx = (((irq >>> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) << 8) | ((irq >>> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK);
+    const num = irq & KVM_ARM_IRQ_NUM_MASK;
+    const vg = vgicOf(this);
+    switch (type) {
+      case KVM_ARM_IRQ_TYPE_CPU: {
+        if (vg !== undefined) throw new KvmError('ENXIO', 'irqLine: KVM_ARM_IRQ_TYPE_CPU with an in-kernel vGIC', 'irq');
+        const v = this.vcpus[vcpuIdx];
+        if (v === undefined) throw new KvmError('EINVAL', `irqLine: no vCPU ${vcpuIdx}`, 'irq');
+        if (num !== KVM_ARM_IRQ_CPU_IRQ && num !== KVM_ARM_IRQ_CPU_FIQ) throw new KvmError('EINVAL', `irqLine: CPU line ${num} is neither IRQ (0) nor FIQ (1)`, 'irq');
+        const s = v.cpu.s;
+        setVirtualIrq(v.cpu, num === KVM_ARM_IRQ_CPU_IRQ ? lv : s[S.VIRQ] !== 0, num === KVM_ARM_IRQ_CPU_FIQ ? lv : s[S.VFIQ] !== 0);
+        return;
+      }
+      case KVM_ARM_IRQ_TYPE_PPI:
+      case KVM_ARM_IRQ_TYPE_SPI: {
+        if (vg === undefined) throw new KvmError('ENXIO', 'irqLine: the VM has no in-kernel vGIC', 'irq');
+        if (!vg.initialized) throw new KvmError('EBUSY', 'irqLine: the vGIC is not initialised (KVM_DEV_ARM_VGIC_CTRL_INIT)', 'irq');
+        if (type === KVM_ARM_IRQ_TYPE_PPI) {
+          if (vg.cpus[vcpuIdx] === undefined) throw new KvmError('EINVAL', `irqLine: no vCPU ${vcpuIdx}`, 'irq');
+          if (num < VGIC_NR_SGIS || num >= VGIC_NR_PRIVATE_IRQS) throw new KvmError('EINVAL', `irqLine: PPI INTID ${num} is not 16..31`, 'irq');
+          vgicInjectIrq(vg, vcpuIdx, num, lv);
+        } else {
+          if (num < VGIC_NR_PRIVATE_IRQS || num >= vg.nrIrqs) throw new KvmError('EINVAL', `irqLine: SPI INTID ${num} is not 32..${vg.nrIrqs - 1}`, 'irq');
+          vgicInjectIrq(vg, 0, num, lv);
+        }
+        return;
+      }
+      default:
+        throw new KvmError('EINVAL', `irqLine: unknown irq type ${type}`, 'irq');
     }
   }
 

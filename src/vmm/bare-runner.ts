@@ -1,8 +1,10 @@
 /**
- * The minimal bare-metal machine behind `typevisor run`: one vCPU, RAM at 0x40000000, a PL011 at
- * 0x09000000 (QEMU virt addresses, DESIGN.md "The virt machine"), PSCI over HVC and SMC. No GIC,
- * no device tree: enough for our bare-metal guests (tests/guests), which print on the UART and
- * power off through PSCI.
+ * The minimal machine behind `typevisor run`: one vCPU, RAM at 0x40000000, a PL011 at 0x09000000,
+ * a GICv3 (the hypervisor's vGICv3: distributor 0x08000000, redistributors from 0x080A0000) with
+ * the architected timers on PPIs 27/30, PSCI over HVC and SMC — QEMU virt's addresses (DESIGN.md
+ * "The virt machine"). The guest gets virt's device tree in RAM, its address in x0 (where
+ * Linux's boot protocol wants it; our bare-metal guests ignore it). `gic: 'none'` leaves out the
+ * GIC, as a machine without an interrupt controller.
  *
  * A VMM on the hypervisor's API and nothing else, as kvmtool is on /dev/kvm: memory through
  * setUserMemoryRegion, the vCPU through init and ONE_REG, the PL011 through KVM_EXIT_MMIO,
@@ -34,6 +36,17 @@ import {
 import { KVM_REG_ARM_CORE_REG, ARM64_SYS_REG, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_PTIMER_CTL } from '../hyp/uapi/kvm-arm64.js';
 import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
 import { parseElf } from './elf.js';
+import { virtDeviceTree } from './fdt.js';
+import type { Device } from '../hyp/device.js';
+import {
+  KVM_DEV_TYPE_ARM_VGIC_V3,
+  KVM_DEV_ARM_VGIC_GRP_ADDR,
+  KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
+  KVM_DEV_ARM_VGIC_GRP_CTRL,
+  KVM_DEV_ARM_VGIC_CTRL_INIT,
+  KVM_VGIC_V3_ADDR_TYPE_DIST,
+  KVM_VGIC_V3_ADDR_TYPE_REDIST,
+} from '../hyp/uapi/kvm-vgic.js';
 import { Pl011, type MmioDevice } from './devices/pl011.js';
 import { InvalidArgumentError, InvalidImageError } from './errors.js';
 
@@ -79,7 +92,19 @@ export interface BareRunOptions {
   warn?: (line: string) => void;
   /** Names the image in error messages (default 'kernel'). */
   kernelName?: string;
+  /** Interrupt controller: 3 = virt's GICv3 on the hypervisor's vGICv3 (default), or 'none'. */
+  gic?: 3 | 'none';
 }
+
+/** virt's GICv3 frames (hw/arm/virt.c base_memmap[VIRT_GIC_DIST], [VIRT_GIC_REDIST]). */
+export const VIRT_GIC_DIST = 0x08000000n;
+export const VIRT_GIC_REDIST = 0x080a0000n;
+/** One vCPU's redistributor: RD_base + SGI_base, 64 KiB each. */
+export const GICR_STRIDE = 0x20000n;
+/** virt's interrupt count: 256 SPIs + 32 private (hw/arm/virt.h NUM_IRQS + GIC_INTERNAL). */
+export const VIRT_GIC_NR_IRQS = 288;
+/** Where the device tree goes: RAM's start when no image segment is there, as QEMU does for ELF kernels. */
+const DTB_MAX = 2 << 20;
 
 export interface BareRunResult {
   exit: BareExit;
@@ -123,6 +148,10 @@ export class BareMachine {
   readonly uart: Pl011;
   readonly limit: number;
   readonly devices: MmioDevice[];
+  /** The vGICv3 (KVM_DEV_TYPE_ARM_VGIC_V3) when the machine has one. */
+  readonly gic: Device | undefined;
+  /** Guest-physical address of the device tree passed in x0. */
+  readonly dtbAddr: number;
   /** Rate-limited warnings for guest-provoked conditions (unhandled MMIO...). */
   readonly log: RateLimitedLog;
   private readonly chunks: Uint8Array[] = [];
@@ -135,7 +164,7 @@ export class BareMachine {
   }
 
   private constructor(opts: BareRunOptions) {
-    const { memMiB, cpu: cpuName, limit } = checkOptions(opts);
+    const { memMiB, cpu: cpuName, limit, gic } = checkOptions(opts);
     this.limit = limit;
     this.ramSize = memMiB * 1024 * 1024;
     const elf = parseElf(opts.kernel, { name: opts.kernelName ?? 'kernel', ram: { base: RAM_BASE, size: this.ramSize } });
@@ -168,6 +197,22 @@ export class BareMachine {
     this.vcpu = this.vm.createVcpu(0);
     this.vcpu.init({ target: this.vm.armPreferredTarget().target, features: [KVM_ARM_VCPU_PSCI_0_2] });
     this.vcpu.setOneReg(REG_PC, BigInt(elf.entry));
+    // As QEMU's kvm_arm_gicv3 and kvmtool do: the device after the vCPUs, addresses, NR_IRQS, INIT.
+    this.gic = gic === 3 ? createVirtGicV3(this.vm) : undefined;
+    const dtb = virtDeviceTree({
+      memBase: BigInt(RAM_BASE),
+      memSize: BigInt(this.ramSize),
+      cpus: 1,
+      cpuCompatible: CPU_MODELS[cpuName].compatible,
+      gic,
+      gicDist: VIRT_GIC_DIST,
+      gicRedist: VIRT_GIC_REDIST,
+      gicRedistSize: GICR_STRIDE,
+      uart: 0x09000000n,
+    });
+    this.dtbAddr = placeDtb(elf.segments, dtb.length, this.ramSize);
+    this.ram.set(dtb, this.dtbAddr - RAM_BASE);
+    this.vcpu.setOneReg(KVM_REG_ARM_CORE_REG('regs.regs[0]'), BigInt(this.dtbAddr));
   }
 
   /** Guest instructions retired so far. */
@@ -257,7 +302,7 @@ export class BareMachine {
     if (v.mpState === KVM_MP_STATE_STOPPED) return { exit: 'halted', message: 'PSCI CPU_OFF turned off the only CPU' };
     if (v.mpState === KVM_MP_STATE_HALTED) {
       if (!this.timerArmed()) {
-        return { exit: 'halted', message: `guest waits for an interrupt (WFI) and this machine has no interrupt source (PC ${hex(this.pc)})` };
+        return { exit: 'halted', message: `guest waits for an interrupt (WFI) and nothing is armed to wake it (PC ${hex(this.pc)})` };
       }
       // The hypervisor sleeps only for a timer due soon; nothing else can run meanwhile.
       Atomics.wait(sleepCell, 0, 0, HALT_SLEEP_MS);
@@ -303,7 +348,30 @@ export class BareMachine {
   }
 }
 
-function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limit: number } {
+/** virt's GICv3 on the hypervisor's vGICv3 (Documentation/virt/kvm/devices/arm-vgic-v3.rst). */
+function createVirtGicV3(vm: Vm): Device {
+  const gic = vm.createDevice(KVM_DEV_TYPE_ARM_VGIC_V3);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, VIRT_GIC_DIST);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, VIRT_GIC_REDIST);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, VIRT_GIC_NR_IRQS);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT);
+  return gic;
+}
+
+/**
+ * The device tree's address: RAM's start if no image segment overlaps it there (QEMU's choice
+ * for ELF kernels, whose images start higher), else the highest 2 MiB-aligned spot below the end
+ * of RAM that no segment covers (Linux's booting.rst: 8-byte aligned, within one 2 MiB block).
+ */
+function placeDtb(segments: readonly { paddr: number; memsz: number }[], size: number, ramSize: number): number {
+  if (size > DTB_MAX) throw new InvalidArgumentError('dtb', `device tree of ${size} bytes exceeds 2 MiB`);
+  const free = (a: number) => segments.every((s) => s.paddr + s.memsz <= a || s.paddr >= a + size);
+  if (free(RAM_BASE)) return RAM_BASE;
+  for (let a = RAM_BASE + Math.floor(ramSize / DTB_MAX) * DTB_MAX - DTB_MAX; a >= RAM_BASE; a -= DTB_MAX) if (free(a)) return a;
+  throw new InvalidArgumentError('kernel', 'the image leaves no 2 MiB of RAM for the device tree');
+}
+
+function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limit: number; gic: 3 | 'none' } {
   if (!(opts.kernel instanceof Uint8Array)) throw new InvalidArgumentError('kernel', 'kernel: expected the image bytes (Uint8Array)');
   const memMiB = opts.memMiB ?? DEFAULT_MEM_MIB;
   if (!Number.isInteger(memMiB) || memMiB < 1 || memMiB > MAX_MEM_MIB) {
@@ -317,7 +385,9 @@ function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limi
   if (!(limit === Infinity || (Number.isSafeInteger(limit) && limit > 0))) {
     throw new InvalidArgumentError('maxInstructions', `instruction limit must be a positive integer, got ${String(limit)}`);
   }
-  return { memMiB, cpu, limit };
+  const gic = opts.gic ?? 3;
+  if (gic !== 3 && gic !== 'none') throw new InvalidArgumentError('gic', `gic: expected 3 or 'none', got ${String(gic)}`);
+  return { memMiB, cpu, limit, gic };
 }
 
 /** Boot an ELF image on the bare machine and run it to the end (see the module comment). */

@@ -19,6 +19,8 @@ interface GuestEntry {
   cpu: string;
   memMiB: number;
   purpose?: string;
+  /** The guest drives the GIC: boot it with virt's GICv3 (the runner's default). */
+  gic?: 3;
   /** The runner cannot boot this guest yet (e.g. it needs a vGIC): listed as skipped, with why. */
   pending?: boolean | string;
 }

@@ -33,6 +33,7 @@ import { injectUndefined, injectAbortCpu, injectSError } from './inject.js';
 import { ioMemAbort } from './mmio.js';
 import { kvmSmcccCallHandler, PSCI_WFI } from './psci.js';
 import { kvmHandleSysReg } from './sys-regs.js';
+import { vgicOf, vgicCpuOf, vgicVcpuPendingIrq } from '../vgic/vgic.js';
 
 /** What a handler returns to re-enter the guest. */
 export const RESUME = null;
@@ -58,20 +59,27 @@ function hex(n: number): string {
 // ---- WFx and halting ----------------------------------------------------------------------------
 
 /**
- * Whether something would wake a vCPU from WFI: a virtual interrupt line (what the vGIC will
- * drive), or a timer whose output is asserted (ISTATUS && !IMASK). Without a vGIC (issue 5) the
- * timer cannot deliver an interrupt, but its asserted line still completes a WFI, as a pending
- * (even masked) interrupt does on hardware (Arm ARM D1.6.2 "Wait for Interrupt").
+ * Whether something would wake a vCPU from WFI (kvm_arch_vcpu_runnable()): a virtual interrupt
+ * line, or with a vGIC an interrupt pending, enabled and unmasked by ICC_PMR_EL1 for this vCPU
+ * (kvm_vgic_vcpu_pending_irq(); the timers' PPIs sampled first). Without a vGIC a timer whose
+ * output is asserted (ISTATUS && !IMASK) also wakes it, as a pending (even masked) interrupt does
+ * on hardware (Arm ARM D1.6.2 "Wait for Interrupt"): nothing else could deliver it.
  */
-export function kvmVcpuPendingWake(cpu: Cpu): boolean {
+export function kvmVcpuPendingWake(v: Vcpu): boolean {
+  const cpu = v.cpu;
   const s = cpu.s;
   if ((s[S.VIRQ] | s[S.VFIQ] | s[S.VSERROR]) !== 0) return true;
+  const vg = vgicOf(v.vm);
+  if (vg !== undefined) {
+    const c = vgicCpuOf(v);
+    return c !== undefined && vgicVcpuPendingIrq(vg, c);
+  }
   return timerCondition(cpu, TIMER_VIRT) || timerCondition(cpu, TIMER_PHYS);
 }
 
 /** kvm_vcpu_wfi(): halt unless a wake-up is already pending. PC is past the WFI. */
 export function kvmVcpuWfi(v: Vcpu): void {
-  if (!kvmVcpuPendingWake(v.cpu)) v.mpState = KVM_MP_STATE_HALTED;
+  if (!kvmVcpuPendingWake(v)) v.mpState = KVM_MP_STATE_HALTED;
 }
 
 /** The longest the host sleeps for a halted vCPU's timer inside one KVM_RUN (ms). */
@@ -87,7 +95,7 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
  */
 export function kvmVcpuTryWake(v: Vcpu): boolean {
   const cpu = v.cpu;
-  if (!kvmVcpuPendingWake(cpu)) {
+  if (!kvmVcpuPendingWake(v)) {
     const ms = Math.min(timerDeadlineMs(cpu, TIMER_VIRT), timerDeadlineMs(cpu, TIMER_PHYS));
     if (!(ms <= HALT_POLL_MAX_MS)) return false;
     if (cpu.deterministic) {
@@ -96,7 +104,7 @@ export function kvmVcpuTryWake(v: Vcpu): boolean {
     } else if (ms > 0) {
       Atomics.wait(sleepCell, 0, 0, ms);
     }
-    if (!kvmVcpuPendingWake(cpu)) return false;
+    if (!kvmVcpuPendingWake(v)) return false;
   }
   v.mpState = KVM_MP_STATE_RUNNABLE;
   v.stats.counters.halt_wakeup++;

@@ -21,6 +21,7 @@ import { HCR_TWI, HCR_TSC, HCR_TID3, HCR_TACR, CNTHCTL_EL1PCTEN, CNTHCTL_EL1PCEN
 import { KvmError } from '../errors.js';
 import { VmIdRegs } from './id-regs.js';
 import { loadVmTimerState, vmRegState } from './vcpu-context.js';
+import { vgicOf, vgicVcpuReset } from '../vgic/vgic.js';
 import {
   KVM_ARM_TARGET_GENERIC_V8,
   KVM_ARM_VCPU_POWER_OFF,
@@ -159,7 +160,7 @@ export function vcpuInit(v: Vcpu, opts: VcpuInit): void {
     }
   } else {
     // The first init of the VM: the machine's model, features and ID registers.
-    const idRegs = VmIdRegs.create(model, features);
+    const idRegs = VmIdRegs.create(model, features, { gicV3: vgicOf(vm) !== undefined });
     vm.model = model;
     vm.idRegs = idRegs;
     vmRegState(vm);
@@ -204,6 +205,8 @@ export function resetVcpu(v: Vcpu, reset?: VcpuResetState): void {
   s[S.VTTBR_EL2_HI] = vhi;
   s[S.CNTHCTL_EL2] = CNTHCTL_GUEST;
   loadVmTimerState(v);
+  // The GIC CPU interface (vgic_v3_enable()): LRs empty, En = 1 once the VM's vGIC is initialised.
+  vgicVcpuReset(v);
   if (reset !== undefined) {
     const pc = BigInt.asUintN(64, reset.pc);
     const r0 = BigInt.asUintN(64, reset.r0);

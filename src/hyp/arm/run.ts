@@ -26,6 +26,7 @@ import {
 } from '../uapi/kvm.js';
 import { handleTrapExit, kvmVcpuTryWake, kvmVcpuWfi, RESUME } from './exits.js';
 import { handleMmioReturn } from './mmio.js';
+import { vgicOf, vgicCpuOf, vgicFlushLrState, vgicSyncLrState, type Vgic, type VgicCpu } from '../vgic/vgic.js';
 
 /** Instructions per KVM_RUN when the VMM gives no budget. */
 export const DEFAULT_RUN_BUDGET = 10_000_000;
@@ -55,8 +56,12 @@ function intr(v: Vcpu): KvmRun {
   return { exitReason: KVM_EXIT_INTR };
 }
 
-/** The guest loop: returns the exit for the VMM. */
-function runLoop(v: Vcpu, budget: number): KvmRun {
+/**
+ * The guest loop: returns the exit for the VMM. With a vGIC, every entry into the interpreter
+ * is bracketed by the list-register flush and sync (kvm_vgic_flush_hwstate() before,
+ * kvm_vgic_sync_hwstate() after), so exit handlers see the interrupt state whole.
+ */
+function runLoop(v: Vcpu, budget: number, vg: Vgic | undefined, vc: VgicCpu | undefined): KvmRun {
   const cpu = v.cpu;
   const end = cpu.icount + budget;
   for (;;) {
@@ -64,7 +69,9 @@ function runLoop(v: Vcpu, budget: number): KvmRun {
     if (v.mpState === KVM_MP_STATE_HALTED && !kvmVcpuTryWake(v)) return intr(v);
     const left = end - cpu.icount;
     if (left <= 0) return intr(v);
+    if (vc !== undefined) vgicFlushLrState(vg as Vgic, vc);
     const stop = run(cpu, left < RUN_CHUNK ? left : RUN_CHUNK);
+    if (vc !== undefined) vgicSyncLrState(vg as Vgic, vc);
     switch (stop) {
       case Stop.BUDGET:
         break;
@@ -108,6 +115,12 @@ export function vcpuRun(v: Vcpu, opts: RunOptions = {}): KvmRun {
   if (!Number.isSafeInteger(budget) || budget <= 0) {
     throw new KvmError('EINVAL', `run: budget must be a positive integer of instructions, got ${String(budget)}`, 'budget');
   }
+  // vgic_lazy_init(): a GICv3 is never initialised implicitly.
+  const vg = vgicOf(v.vm);
+  const vc = vg === undefined ? undefined : vgicCpuOf(v);
+  if (vg !== undefined && vc === undefined) {
+    throw new KvmError('EBUSY', `run: the VM's vGIC is not initialised (KVM_DEV_ARM_VGIC_CTRL_INIT) for vCPU ${v.id}`);
+  }
   const st = runState(v);
   if (!st.ranOnce) {
     // kvm_arch_vcpu_run_pid_change(): the VM's configuration freezes at the first run.
@@ -126,7 +139,7 @@ export function vcpuRun(v: Vcpu, opts: RunOptions = {}): KvmRun {
   }
   let r: KvmRun;
   if (v.immediateExit) r = intr(v);
-  else r = runLoop(v, budget);
+  else r = runLoop(v, budget, vg, vc);
   if (r.exitReason === KVM_EXIT_MMIO) {
     st.pendingMmio = r;
     st.pendingEsr = cpu.s[S.ESR_EL2];

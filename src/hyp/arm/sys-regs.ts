@@ -19,6 +19,7 @@ import { S, SR, srIndex } from '../../arch/aarch64/state.js';
 import { SYSREG_BY_KEY, describeSysreg } from '../../arch/aarch64/sysregs/table.js';
 import { hypLog } from '../ratelimit.js';
 import { injectUndefined } from './inject.js';
+import { vgicOf, vgicV3DispatchSgi } from '../vgic/vgic.js';
 
 /** struct sys_reg_params: the decoded trap (ESR_EL2 ISS for EC 0x18, Arm ARM D24.2.41). */
 export interface SysRegParams {
@@ -126,6 +127,20 @@ function accessDcsw(v: Vcpu, p: SysRegParams, r: HypSysRegDesc): boolean {
   return true;
 }
 
+/**
+ * access_gic_sgi(): ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 trapped by HCR_EL2.IMO/FMO
+ * (IHI 0069H 12.2.20-22): the vGIC makes the SGI pending on its targets. ICC_SGI1R_EL1 may raise
+ * Group 1 SGIs; ICC_ASGI1R_EL1 acts as ICC_SGI0R_EL1 with one Security state (KVM's choice).
+ * Without an initialised vGIC there is no one to receive them: ignored. Reads UNDEF (write-only).
+ */
+function accessGicSgi(v: Vcpu, p: SysRegParams, r: HypSysRegDesc): boolean {
+  if (!p.isWrite) return readFromWriteOnly(v, p, r);
+  const vg = vgicOf(v.vm);
+  if (vg === undefined || !vg.initialized) return true;
+  vgicV3DispatchSgi(vg, v.vm.vcpus.indexOf(v), p.lo, p.hi, r.op2 === 5);
+  return true;
+}
+
 /** access_vm_reg(): the TVM/TRVM group, performed on the vCPU's register. */
 const accessVmReg = accessArch;
 
@@ -162,6 +177,9 @@ export const HYP_SYS_REGS: readonly HypSysRegDesc[] = [
   sysReg('FAR_EL1', 3, 0, 6, 0, 0, accessVmReg),
   sysReg('MAIR_EL1', 3, 0, 10, 2, 0, accessVmReg),
   sysReg('AMAIR_EL1', 3, 0, 10, 3, 0, accessVmReg),
+  sysReg('ICC_SGI1R_EL1', 3, 0, 12, 11, 5, accessGicSgi),
+  sysReg('ICC_ASGI1R_EL1', 3, 0, 12, 11, 6, accessGicSgi),
+  sysReg('ICC_SGI0R_EL1', 3, 0, 12, 11, 7, accessGicSgi),
   sysReg('CONTEXTIDR_EL1', 3, 0, 13, 0, 1, accessVmReg),
   sysReg('CCSIDR_EL1', 3, 1, 0, 0, 0, accessReadOnly),
   sysReg('CLIDR_EL1', 3, 1, 0, 0, 1, accessReadOnly),
