@@ -9,7 +9,8 @@
  * GICv3), and so is creating a vCPU after INIT (kvm_arch_vcpu_precreate()).
  *
  * Attribute groups: ADDR, NR_IRQS, CTRL (INIT), DIST_REGS and REDIST_REGS (32-bit accesses
- * through the same region rows as guest MMIO), CPU_SYSREGS (ICC_* state, sys-regs-v3.ts),
+ * through the same region rows as guest MMIO; ISPENDR/ICPENDR read the pending latch only, the
+ * line levels being LEVEL_INFO's), CPU_SYSREGS (ICC_* state, sys-regs-v3.ts),
  * LEVEL_INFO (line levels of level interrupts).
  */
 import type { Vm } from '../vm.js';
@@ -218,7 +219,7 @@ function regsAccess(vg: Vgic, group: number, attr: bigint, isWrite: boolean, val
     vgicMmioWrite(rows, vg, vcpu, offset, 4, Number(BigInt.asIntN(32, value)), 0);
     return 0n;
   }
-  return BigInt(vgicMmioRead(rows, vg, vcpu, offset, 4) >>> 0);
+  return BigInt(vgicMmioRead(rows, vg, vcpu, offset, 4, true) >>> 0);
 }
 
 /** vgic_v3_line_level_info_uaccess(): 32 line levels from a multiple-of-32 vINTID. */

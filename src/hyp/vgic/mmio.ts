@@ -35,6 +35,8 @@ export interface VgicRegion {
   readonly sharedOnly: boolean;
   readonly read: VgicRead;
   readonly write: VgicWrite;
+  /** Userspace read (GRP_DIST_REGS / GRP_REDIST_REGS) when it differs from the guest's (KVM's uaccess_read). */
+  readonly uaccessRead?: VgicRead;
 }
 
 /** REGISTER_DESC_WITH_LENGTH. */
@@ -50,6 +52,11 @@ export function regionPerIrqShared(name: string, offset: number, bpi: number, wi
 /** The banked SGI/PPI registers of a redistributor's SGI_base frame: 32 INTIDs. */
 export function regionPerIrqPrivate(name: string, offset: number, bpi: number, widths: number, read: VgicRead, write: VgicWrite): VgicRegion {
   return { name, offset, len: (bpi * 32) / 8, bitsPerIrq: bpi, widths, sharedOnly: false, read, write };
+}
+
+/** A row whose userspace read differs from the guest's (REGISTER_DESC_WITH_..._UACCESS). */
+export function withUaccessRead(r: VgicRegion, uaccessRead: VgicRead): VgicRegion {
+  return { ...r, uaccessRead };
 }
 
 /** Table invariant (vgic_find_mmio_region relies on it): sorted by offset, no overlap. Throws at load. */
@@ -83,8 +90,11 @@ function firstIntid(r: VgicRegion, addr: number): number {
   return Math.floor(((addr - r.offset) * 8) / r.bitsPerIrq);
 }
 
-/** Read `len` bytes at frame offset `addr`: the value's low word (high word in vg.rhi). */
-export function vgicMmioRead(rows: readonly VgicRegion[], vg: Vgic, vcpu: number, addr: number, len: number): number {
+/**
+ * Read `len` bytes at frame offset `addr`: the value's low word (high word in vg.rhi). `user`: a
+ * userspace access (the row's uaccessRead when it has one).
+ */
+export function vgicMmioRead(rows: readonly VgicRegion[], vg: Vgic, vcpu: number, addr: number, len: number, user = false): number {
   vg.rhi = 0;
   const r = findRegion(rows, addr);
   if (r === undefined || !accessOk(r, addr, len)) return 0;
@@ -93,7 +103,7 @@ export function vgicMmioRead(rows: readonly VgicRegion[], vg: Vgic, vcpu: number
     intid = firstIntid(r, addr);
     if (r.sharedOnly && intid < VGIC_NR_PRIVATE_IRQS) return 0;
   }
-  const v = r.read(vg, vcpu, intid, addr, len);
+  const v = (user && r.uaccessRead !== undefined ? r.uaccessRead : r.read)(vg, vcpu, intid, addr, len);
   if (len < 8) vg.rhi = 0;
   return v;
 }
@@ -142,6 +152,7 @@ function forBits(vg: Vgic, vcpu: number, intid: number, val: number, f: (vg: Vgi
 const isEnabled = (irq: VgicIrq): boolean => irq.enabled;
 const isPending = (irq: VgicIrq): boolean => irq.isPending();
 const isActive = (irq: VgicIrq): boolean => irq.active;
+const isPendingLatch = (irq: VgicIrq): boolean => irq.pendingLatch;
 const isGroup1 = (irq: VgicIrq): boolean => irq.group === 1;
 
 const setEnable = (vg: Vgic, irq: VgicIrq): void => {
@@ -174,6 +185,13 @@ export const writeCenable: VgicWrite = (vg, vcpu, intid, _a, _l, lo) => forBits(
 export const readPending: VgicRead = (vg, vcpu, intid) => readBits(vg, vcpu, intid, isPending);
 export const writeSpending: VgicWrite = (vg, vcpu, intid, _a, _l, lo) => forBits(vg, vcpu, intid, lo, setPending);
 export const writeCpending: VgicWrite = (vg, vcpu, intid, _a, _l, lo) => forBits(vg, vcpu, intid, lo, clearPending);
+/**
+ * ISPENDR / ICPENDR read by userspace (vgic_uaccess_read_pending(), GICv3): the pending latch
+ * only. A level interrupt's line is saved and restored through GRP_LEVEL_INFO; reporting it here
+ * too would turn it into a latched pending state on restore (the write sets the latch), which
+ * stays pending after the line drops.
+ */
+export const readPendingLatch: VgicRead = (vg, vcpu, intid) => readBits(vg, vcpu, intid, isPendingLatch);
 /** GICD_ISACTIVER / ICACTIVER. */
 export const readActive: VgicRead = (vg, vcpu, intid) => readBits(vg, vcpu, intid, isActive);
 export const writeSactive: VgicWrite = (vg, vcpu, intid, _a, _l, lo) => forBits(vg, vcpu, intid, lo, setActive);
