@@ -27,8 +27,6 @@ function fetchSlow(cpu: Cpu, hi: number, lo: number): number {
   return cpu.fetchHostWord + ((lo & 0xfff) >>> 2);
 }
 
-/** Host errors inside the loop are typevisor bugs; they end the run, never the host. */
-export let lastInternalError: unknown = undefined;
 
 /**
  * Run until `budget` instructions have retired, the CPU traps to EL2, waits in WFI, or a stop
@@ -85,7 +83,6 @@ export function run(cpu: Cpu, budget: number): Stop {
       }
     } catch (e) {
       if (e !== GUEST_EXCEPTION) {
-        lastInternalError = e;
         cpu.stop = Stop.INTERNAL_ERROR;
         cpu.internalError = e;
       }

@@ -17,7 +17,7 @@ import { idRegIndex } from '../../arch/aarch64/cpus/model.js';
 import { S } from '../../arch/aarch64/state.js';
 import { resetCpu } from '../../arch/aarch64/reset.js';
 import { updateIntCheck } from '../../arch/aarch64/exceptions.js';
-import { HCR_TWI, HCR_TSC, HCR_TID3, HCR_TACR, CNTHCTL_EL1PCTEN, CNTHCTL_EL1PCEN } from '../../arch/aarch64/sysregs/desc.js';
+import { HCR_VM, HCR_FMO, HCR_IMO, HCR_AMO, HCR_TWI, HCR_TSC, HCR_TID3, HCR_TACR, CNTHCTL_EL1PCTEN, CNTHCTL_EL1PCEN } from '../../arch/aarch64/sysregs/desc.js';
 import { KvmError } from '../errors.js';
 import { VmIdRegs } from './id-regs.js';
 import { loadVmTimerState, vmRegState } from './vcpu-context.js';
@@ -45,11 +45,8 @@ export interface VcpuInit {
 
 // ---- the EL2 controls every guest runs with ---------------------------------------------------
 
-/** HCR_EL2 bits beyond the trap bits of desc.ts (Arm ARM DDI 0487K.a D24.2.48). */
-export const HCR_VM = 1 << 0;
-export const HCR_FMO = 1 << 3;
-export const HCR_IMO = 1 << 4;
-export const HCR_AMO = 1 << 5;
+/** HCR_EL2 bits: one definition, in the arch sysreg descriptors (re-exported for the hyp). */
+export { HCR_VM, HCR_FMO, HCR_IMO, HCR_AMO };
 
 /**
  * HCR_EL2 of every vCPU: KVM's HCR_GUEST_FLAGS (arch/arm64/include/asm/kvm_arm.h) minus what

@@ -33,6 +33,7 @@ import {
   ESR_ELx_EC_BRK64,
 } from '../esr.js';
 import { SYSREG_BY_KEY } from '../sysregs/table.js';
+import { FP_TRAP_ISS } from './fp-access.js';
 import {
   A_R,
   A_W,
@@ -62,8 +63,6 @@ export const S_EVENT = S.EVENT;
 
 /** ISS of a trapped AArch64 WFx (D24.2.40): CV = 1, COND = 0b1110, TI (bit 0: 1 = WFE). */
 const ISS_WFX = (1 << 24) | (0xe << 20);
-/** ISS of an FP/SIMD access trap from AArch64 (CV = 1, COND = 0b1110, as QEMU reports). */
-const ISS_FP = (1 << 24) | (0xe << 20);
 
 // ---- exception generation (C6.2 SVC, HVC, SMC, BRK) ----------------------------------------
 
@@ -235,8 +234,8 @@ export function sysregAccess(cpu: Cpu, insn: number): boolean {
     if (c !== 0) {
       if (c === CHECK_UNDEF) return false;
       if (c === CHECK_TRAP_EL1) syncToEl1(cpu, ESR_ELx_EC_SYS64, true, sysIss(insn), false, 0, 0);
-      if (c === CHECK_FP_EL1) syncToEl1(cpu, ESR_ELx_EC_FP_ASIMD, true, ISS_FP, false, 0, 0);
-      trapToEl2(cpu, esr(ESR_ELx_EC_FP_ASIMD, true, ISS_FP), true); // CHECK_FP_EL2
+      if (c === CHECK_FP_EL1) syncToEl1(cpu, ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS, false, 0, 0);
+      trapToEl2(cpu, esr(ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS), true); // CHECK_FP_EL2
     }
   }
   // MDCR_EL2.TDE makes TDA, TDOSA and TDRA behave as 1 (D24.2.89).

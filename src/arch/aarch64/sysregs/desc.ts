@@ -36,7 +36,12 @@ export type SysWrite = (cpu: Cpu, d: SysregDesc, lo: number, hi: number) => void
 /** Extra access check; returns CHECK_*. */
 export type SysCheck = (cpu: Cpu, d: SysregDesc, isRead: boolean) => number;
 
-/** HCR_EL2 trap bits (Arm ARM DDI 0487K.a D24.2.48). All are in the low word. */
+/** HCR_EL2 bits (Arm ARM DDI 0487K.a D24.2.48). All are in the low word. */
+export const HCR_VM = 1 << 0;
+/** FMO/IMO/AMO route FIQ/IRQ/SError to EL2 (virtual interrupts); IMO/FMO also trap SGI writes. */
+export const HCR_FMO = 1 << 3;
+export const HCR_IMO = 1 << 4;
+export const HCR_AMO = 1 << 5;
 export const HCR_TWI = 1 << 13;
 export const HCR_TWE = 1 << 14;
 export const HCR_TID1 = 1 << 16;

@@ -34,6 +34,8 @@ import {
   A_RW,
   idField,
   writeIgnore,
+  HCR_FMO,
+  HCR_IMO,
 } from './desc.js';
 import {
   NUM_APRS,
@@ -55,9 +57,6 @@ import {
   icvWriteApr,
 } from '../gic/vcpu-if.js';
 
-/** HCR_EL2.FMO (bit 3) and IMO (bit 4): route FIQ/IRQ to EL2; they also trap SGI writes. */
-export const HCR_FMO = 1 << 3;
-export const HCR_IMO = 1 << 4;
 
 /** ID_AA64PFR0_EL1.GIC != 0: the GIC System register interface exists. */
 export function gicSysregsVisible(cpu: Cpu): boolean {
