@@ -10,8 +10,13 @@
  *   TVAL write: CVAL = count + SignExtend(TVAL<31:0>)
  *   ISTATUS    = ENABLE && count >= CVAL (unsigned 64-bit compare)
  *
- * The hypervisor reads the interrupt line level with timerCondition() and sleeps in WFI until
- * timerDeadlineMs(). 64-bit values are (lo, hi) pairs: reads return lo and leave hi in cpu.rhi.
+ * The hypervisor reads the interrupt line level with timerCondition(), sleeps in WFI until
+ * timerDeadlineMs(), and ends an interpreter chunk at the timer's deadline: timerDeadlineIcount()
+ * in deterministic mode (exact), timerDeadlineMs() converted at the vCPU's measured speed with the
+ * host clock. So that a guest re-arming its timer without trapping (MSR CNTx_CTL_EL0 / TVAL) is
+ * seen at once, a CPU whose run loop opts in (timerKickOnWrite) ends its run() after such a write
+ * with Stop.REQUEST, marked so that timerTakeKick() tells it from a real stop request. 64-bit values
+ * are (lo, hi) pairs: reads return lo and leave hi in cpu.rhi.
  */
 import type { Cpu } from './cpu.js';
 import { S, SR, srIndex } from './state.js';
@@ -26,6 +31,8 @@ export const CNT_CTL_IMASK = 2;
 export const CNT_CTL_ISTATUS = 4;
 
 const TWO32 = 4294967296;
+/** Deadlines further out than this many ticks or instructions are "never" (beyond exact doubles). */
+const FAR = 2 ** 52;
 
 /** CNTPCT_EL0 (lo; hi in cpu.rhi). */
 export function readCntpct(cpu: Cpu): number {
@@ -63,6 +70,31 @@ function cvalWord(which: number): number {
   return srIndex(which === TIMER_VIRT ? SR.CNTV_CVAL_EL0 : SR.CNTP_CVAL_EL0);
 }
 
+/** CPUs whose run loop asked to be kicked out of run() by a timer write, and those kicked. */
+const kickOnWrite = new WeakSet<Cpu>();
+const kicked = new WeakSet<Cpu>();
+
+/**
+ * Opt a CPU in (or out): a guest write to CNTx_CTL_EL0 or CNTx_TVAL_EL0 (which may move the
+ * deadline) then ends run() after the instruction, with Stop.REQUEST. A bare run() is not affected.
+ */
+export function timerKickOnWrite(cpu: Cpu, on: boolean): void {
+  if (on) kickOnWrite.add(cpu);
+  else kickOnWrite.delete(cpu);
+}
+
+/** Whether the last Stop.REQUEST came from a timer write (and forget it). */
+export function timerTakeKick(cpu: Cpu): boolean {
+  return kicked.delete(cpu);
+}
+
+function timerWritten(cpu: Cpu): void {
+  if (cpu.stop === 0 && kickOnWrite.has(cpu)) {
+    kicked.add(cpu);
+    cpu.requestStop();
+  }
+}
+
 /** Whether (ahi, alo) >= (bhi, blo) as unsigned 64-bit numbers. */
 function geU64(ahi: number, alo: number, bhi: number, blo: number): boolean {
   if (ahi !== bhi) return ahi >>> 0 > bhi >>> 0;
@@ -91,6 +123,7 @@ export function writeTimerCtl(cpu: Cpu, which: number, v: number): void {
   const w = ctlWord(which);
   cpu.s[w] = v & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
   cpu.s[w + 1] = 0;
+  timerWritten(cpu);
 }
 
 /** CNTx_TVAL_EL0 read: (CVAL - count)<31:0>; bits 63:32 are RES0 (read as zero). */
@@ -110,6 +143,7 @@ export function writeTimerTval(cpu: Cpu, which: number, v: number): void {
   const w = cvalWord(which);
   cpu.s[w] = lo;
   cpu.s[w + 1] = (chi + (v >> 31) + carry) | 0;
+  timerWritten(cpu);
 }
 
 /**
@@ -128,6 +162,15 @@ export function timerCondition(cpu: Cpu, which: number): boolean {
  * sleeping on it must advance the instruction count itself.
  */
 export function timerDeadlineMs(cpu: Cpu, which: number): number {
+  const ticks = ticksToCondition(cpu, which);
+  return ticks === 0 || ticks === Infinity ? ticks : (ticks * 1000) / cpu.counterFrequency;
+}
+
+/**
+ * Ticks until timerCondition() becomes true: 0 if it already is, Infinity if the timer is disabled
+ * or masked or the distance is beyond FAR. Modular like the compare: CVAL - count as unsigned.
+ */
+function ticksToCondition(cpu: Cpu, which: number): number {
   const s = cpu.s;
   const ctl = s[ctlWord(which)];
   if ((ctl & CNT_CTL_ENABLE) === 0 || (ctl & CNT_CTL_IMASK) !== 0) return Infinity;
@@ -136,5 +179,44 @@ export function timerDeadlineMs(cpu: Cpu, which: number): number {
   const w = cvalWord(which);
   if (geU64(chi, clo, s[w + 1], s[w])) return 0;
   const ticks = ((s[w + 1] >>> 0) - (chi >>> 0)) * TWO32 + ((s[w] >>> 0) - (clo >>> 0));
-  return (ticks * 1000) / cpu.counterFrequency;
+  return ticks < FAR ? ticks : Infinity;
+}
+
+/**
+ * Deterministic mode: the value of cpu.icount at which timerCondition() first becomes true,
+ * cpu.icount itself if it already is, Infinity if the timer is disabled or masked (or its deadline
+ * is beyond 2^52). The counter an instruction reads is floor(icount * ticksPerInsn) with icount
+ * already counting that instruction (run.ts counts before executing), so this is the smallest
+ * n > icount with floor(n * ticksPerInsn) >= the physical count the timer needs, found with the
+ * same floating-point expression readCntpct() uses: a run() chunk ending at icount = n leaves the
+ * condition true, and one ending at n - 1 does not.
+ */
+export function timerDeadlineIcount(cpu: Cpu, which: number): number {
+  const ticks = ticksToCondition(cpu, which);
+  if (ticks === 0) return cpu.icount;
+  const tpi = cpu.ticksPerInsn;
+  if (ticks === Infinity || !(tpi > 0)) return Infinity;
+  // The physical count to reach: CNTVCT moves in step with CNTPCT, so the distance is the same.
+  const p = detCount(cpu.icount, tpi) + ticks;
+  // f(n) = detCount(n) is non-decreasing; gallop up from the estimate, then bisect down to the
+  // first n with f(n) >= p. f(icount) < p is known.
+  let lo = cpu.icount;
+  let hi = Math.max(lo + 1, Math.ceil(p / tpi));
+  for (let step = 1; detCount(hi, tpi) < p; step *= 2) {
+    lo = hi;
+    hi += step;
+    if (hi > FAR) return Infinity;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (detCount(mid, tpi) >= p) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The deterministic physical count at a given icount, exactly as readCntpct() computes it. */
+function detCount(icount: number, tpi: number): number {
+  const t = Math.floor(icount * tpi);
+  return t > 0 ? t : 0;
 }

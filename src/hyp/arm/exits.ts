@@ -12,7 +12,7 @@ import type { Vcpu } from '../vcpu.js';
 import type { KvmRun } from '../kvm-run.js';
 import type { Cpu } from '../../arch/aarch64/cpu.js';
 import { S } from '../../arch/aarch64/state.js';
-import { TIMER_VIRT, TIMER_PHYS, timerCondition, timerDeadlineMs } from '../../arch/aarch64/timer.js';
+import { TIMER_VIRT, TIMER_PHYS, timerCondition, timerDeadlineIcount, timerDeadlineMs } from '../../arch/aarch64/timer.js';
 import {
   ESR_ELx_EC_SHIFT,
   ESR_ELx_EC_WFx,
@@ -86,6 +86,12 @@ export function kvmVcpuWfi(v: Vcpu): void {
 export const HALT_POLL_MAX_MS = 100;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
+/** The earlier of two deadlines that lie after `now` (Infinity if neither does). */
+function nextDeadline(a: number, b: number, now: number): number {
+  if (!(a > now)) return b > now ? b : Infinity;
+  return b > now && b < a ? b : a;
+}
+
 /**
  * A halted vCPU at KVM_RUN: wake it if it can run. KVM blocks in kvm_vcpu_block() until an
  * interrupt arrives; typevisor's KVM_RUN is synchronous, so it sleeps only when the vCPU's timer
@@ -95,16 +101,26 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
  */
 export function kvmVcpuTryWake(v: Vcpu): boolean {
   const cpu = v.cpu;
-  if (!kvmVcpuPendingWake(v)) {
-    const ms = Math.min(timerDeadlineMs(cpu, TIMER_VIRT), timerDeadlineMs(cpu, TIMER_PHYS));
+  // Rounds: a timer found firing after the wake check (it fired in between) sends us back to the
+  // check once; after that, a firing timer that does not wake the vCPU (its PPI disabled, say) is
+  // not waited for. A second sleep covers one that ended a hair before the deadline as the
+  // counter sees it (Atomics.wait's timeout is rounded to its clock's resolution, the counter is
+  // floored).
+  for (let round = 0; !kvmVcpuPendingWake(v); round++) {
+    if (round === 3) return false;
+    const mv = timerDeadlineMs(cpu, TIMER_VIRT);
+    const mp = timerDeadlineMs(cpu, TIMER_PHYS);
+    if (round === 0 && (mv === 0 || mp === 0)) continue;
+    const ms = nextDeadline(mv, mp, 0);
     if (!(ms <= HALT_POLL_MAX_MS)) return false;
     if (cpu.deterministic) {
-      const ticks = Math.ceil((ms * cpu.counterFrequency) / 1000);
-      cpu.icount += Math.ceil(ticks / cpu.ticksPerInsn);
-    } else if (ms > 0) {
+      // Exactly the instruction count at which the earlier timer's condition becomes true.
+      const d = nextDeadline(timerDeadlineIcount(cpu, TIMER_VIRT), timerDeadlineIcount(cpu, TIMER_PHYS), cpu.icount);
+      if (d === Infinity) return false;
+      cpu.icount = d;
+    } else {
       Atomics.wait(sleepCell, 0, 0, ms);
     }
-    if (!kvmVcpuPendingWake(v)) return false;
   }
   v.mpState = KVM_MP_STATE_RUNNABLE;
   v.stats.counters.halt_wakeup++;
