@@ -18,6 +18,7 @@ import { KVM_CAP_ARM_NISV_TO_USER } from './uapi/kvm.js';
 import { setSmcccFilter } from './arm/psci.js';
 import type { Device } from './device.js';
 import { createVgicV3 } from './vgic/kvm-device.js';
+import { createVgicV2 } from './vgic/kvm-device-v2.js';
 import { vgicOf, vgicInjectIrq, VGIC_NR_PRIVATE_IRQS, VGIC_NR_SGIS } from './vgic/vgic.js';
 import { setVirtualIrq } from '../arch/aarch64/exceptions.js';
 import { S } from '../arch/aarch64/state.js';
@@ -37,6 +38,7 @@ import {
   KVM_ARM_IRQ_TYPE_PPI,
   KVM_ARM_IRQ_CPU_IRQ,
   KVM_ARM_IRQ_CPU_FIQ,
+  VGIC_V2_MAX_CPUS,
 } from './uapi/kvm-vgic.js';
 
 export interface VmOptions {
@@ -134,6 +136,10 @@ export class Vm {
     if (this.hasRunOnce) throw new KvmError('EBUSY', 'createVcpu: the VM has already run', 'id');
     // kvm_arch_vcpu_precreate(): no vCPU after the vGIC is initialised.
     if (vgicOf(this)?.initialized === true) throw new KvmError('EBUSY', 'createVcpu: the vGIC is already initialised', 'id');
+    // kvm->max_vcpus = VGIC_V2_MAX_CPUS once a GICv2 exists (kvm_vgic_create()).
+    if (vgicOf(this)?.v2 === true && this.vcpus.length >= VGIC_V2_MAX_CPUS) {
+      throw new KvmError('EINVAL', `createVcpu: a VM with a GICv2 has at most ${VGIC_V2_MAX_CPUS} vCPUs`, 'id');
+    }
     const v = new Vcpu(this, id);
     this.vcpus.push(v);
     return v;
@@ -175,18 +181,19 @@ export class Vm {
   }
 
   /**
-   * KVM_CREATE_DEVICE (kvm_ioctl_create_device()): KVM_DEV_TYPE_ARM_VGIC_V3 is the device
-   * typevisor offers; GICv2 and the ITS are ENODEV (no such device on this host), as is any
-   * other type.
+   * KVM_CREATE_DEVICE (kvm_ioctl_create_device()): KVM_DEV_TYPE_ARM_VGIC_V3 and
+   * KVM_DEV_TYPE_ARM_VGIC_V2 are the devices typevisor offers (one vGIC per VM); the ITS is
+   * ENODEV (no such device on this host), as is any other type.
    */
   createDevice(type: number): Device {
     switch (type) {
       case KVM_DEV_TYPE_ARM_VGIC_V3:
         return createVgicV3(this);
       case KVM_DEV_TYPE_ARM_VGIC_V2:
+        return createVgicV2(this);
       case KVM_DEV_TYPE_ARM_VGIC_ITS:
       default:
-        throw new KvmError('ENODEV', `createDevice: device type ${String(type)} is not supported (KVM_DEV_TYPE_ARM_VGIC_V3 = ${KVM_DEV_TYPE_ARM_VGIC_V3} is)`, 'type');
+        throw new KvmError('ENODEV', `createDevice: device type ${String(type)} is not supported (KVM_DEV_TYPE_ARM_VGIC_V3 = ${KVM_DEV_TYPE_ARM_VGIC_V3} and KVM_DEV_TYPE_ARM_VGIC_V2 = ${KVM_DEV_TYPE_ARM_VGIC_V2} are)`, 'type');
     }
   }
 
@@ -196,7 +203,8 @@ export class Vm {
    * - CPU (0): the vCPU's IRQ (0) or FIQ (1) line directly; ENXIO with an in-kernel vGIC.
    * - SPI (1): INTID 32..nr_irqs-1, routed by GICD_IROUTER.
    * - PPI (2): INTID 16..31 of vCPU (vcpu2_index << 8 | vcpu_index).
-   * SPI/PPI without a vGIC: ENXIO; before its INIT: EBUSY (vgic_lazy_init()); bad numbers EINVAL.
+   * SPI/PPI without a vGIC: ENXIO; before a GICv3's INIT: EBUSY (vgic_lazy_init(), which
+   * initialises a GICv2 instead); bad numbers EINVAL.
    */
   irqLine(irq: number, level: number | boolean): void {
     if (!Number.isInteger(irq) || irq < 0 || irq > 0xffffffff) throw new KvmError('EINVAL', `irqLine: irq must be a u32, got ${String(irq)}`, 'irq');
@@ -218,6 +226,7 @@ export class Vm {
       case KVM_ARM_IRQ_TYPE_PPI:
       case KVM_ARM_IRQ_TYPE_SPI: {
         if (vg === undefined) throw new KvmError('ENXIO', 'irqLine: the VM has no in-kernel vGIC', 'irq');
+        if (!vg.initialized && vg.lazyInit !== undefined) vg.lazyInit();
         if (!vg.initialized) throw new KvmError('EBUSY', 'irqLine: the vGIC is not initialised (KVM_DEV_ARM_VGIC_CTRL_INIT)', 'irq');
         if (type === KVM_ARM_IRQ_TYPE_PPI) {
           if (vg.cpus[vcpuIdx] === undefined) throw new KvmError('EINVAL', `irqLine: no vCPU ${vcpuIdx}`, 'irq');

@@ -3,8 +3,9 @@
  * a GICv3 (the hypervisor's vGICv3: distributor 0x08000000, redistributors from 0x080A0000) with
  * the architected timers on PPIs 27/30, PSCI over HVC and SMC — QEMU virt's addresses (DESIGN.md
  * "The virt machine"). The guest gets virt's device tree in RAM, its address in x0 (where
- * Linux's boot protocol wants it; our bare-metal guests ignore it). `gic: 'none'` leaves out the
- * GIC, as a machine without an interrupt controller.
+ * Linux's boot protocol wants it; our bare-metal guests ignore it). `gic: 2` gives QEMU virt's
+ * gic-version=2 instead (the hypervisor's vGICv2: distributor 0x08000000, CPU interface
+ * 0x08010000); `gic: 'none'` leaves out the GIC, as a machine without an interrupt controller.
  *
  * A VMM on the hypervisor's API and nothing else, as kvmtool is on /dev/kvm: memory through
  * setUserMemoryRegion, the vCPU through init and ONE_REG, the PL011 through KVM_EXIT_MMIO,
@@ -39,6 +40,7 @@ import { parseElf } from './elf.js';
 import { virtDeviceTree } from './fdt.js';
 import type { Device } from '../hyp/device.js';
 import {
+  KVM_DEV_TYPE_ARM_VGIC_V2,
   KVM_DEV_TYPE_ARM_VGIC_V3,
   KVM_DEV_ARM_VGIC_GRP_ADDR,
   KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
@@ -46,6 +48,8 @@ import {
   KVM_DEV_ARM_VGIC_CTRL_INIT,
   KVM_VGIC_V3_ADDR_TYPE_DIST,
   KVM_VGIC_V3_ADDR_TYPE_REDIST,
+  KVM_VGIC_V2_ADDR_TYPE_DIST,
+  KVM_VGIC_V2_ADDR_TYPE_CPU,
 } from '../hyp/uapi/kvm-vgic.js';
 import { Pl011, type MmioDevice } from './devices/pl011.js';
 import { InvalidArgumentError, InvalidImageError } from './errors.js';
@@ -92,13 +96,18 @@ export interface BareRunOptions {
   warn?: (line: string) => void;
   /** Names the image in error messages (default 'kernel'). */
   kernelName?: string;
-  /** Interrupt controller: 3 = virt's GICv3 on the hypervisor's vGICv3 (default), or 'none'. */
-  gic?: 3 | 'none';
+  /**
+   * Interrupt controller: 3 = virt's GICv3 on the hypervisor's vGICv3 (default), 2 = virt's
+   * gic-version=2 on the vGICv2, or 'none'.
+   */
+  gic?: 2 | 3 | 'none';
 }
 
 /** virt's GICv3 frames (hw/arm/virt.c base_memmap[VIRT_GIC_DIST], [VIRT_GIC_REDIST]). */
 export const VIRT_GIC_DIST = 0x08000000n;
 export const VIRT_GIC_REDIST = 0x080a0000n;
+/** virt's GICv2 CPU interface (base_memmap[VIRT_GIC_CPU]). */
+export const VIRT_GIC_CPU = 0x08010000n;
 /** One vCPU's redistributor: RD_base + SGI_base, 64 KiB each. */
 export const GICR_STRIDE = 0x20000n;
 /** virt's interrupt count: 256 SPIs + 32 private (hw/arm/virt.h NUM_IRQS + GIC_INTERNAL). */
@@ -148,7 +157,7 @@ export class BareMachine {
   readonly uart: Pl011;
   readonly limit: number;
   readonly devices: MmioDevice[];
-  /** The vGICv3 (KVM_DEV_TYPE_ARM_VGIC_V3) when the machine has one. */
+  /** The vGIC (KVM_DEV_TYPE_ARM_VGIC_V3 or _V2) when the machine has one. */
   readonly gic: Device | undefined;
   /** Guest-physical address of the device tree passed in x0. */
   readonly dtbAddr: number;
@@ -197,8 +206,8 @@ export class BareMachine {
     this.vcpu = this.vm.createVcpu(0);
     this.vcpu.init({ target: this.vm.armPreferredTarget().target, features: [KVM_ARM_VCPU_PSCI_0_2] });
     this.vcpu.setOneReg(REG_PC, BigInt(elf.entry));
-    // As QEMU's kvm_arm_gicv3 and kvmtool do: the device after the vCPUs, addresses, NR_IRQS, INIT.
-    this.gic = gic === 3 ? createVirtGicV3(this.vm) : undefined;
+    // As QEMU's kvm_arm_gicv3/kvm_arm_gic and kvmtool do: the device after the vCPUs, addresses, NR_IRQS, INIT.
+    this.gic = gic === 3 ? createVirtGicV3(this.vm) : gic === 2 ? createVirtGicV2(this.vm) : undefined;
     const dtb = virtDeviceTree({
       memBase: BigInt(RAM_BASE),
       memSize: BigInt(this.ramSize),
@@ -208,6 +217,7 @@ export class BareMachine {
       gicDist: VIRT_GIC_DIST,
       gicRedist: VIRT_GIC_REDIST,
       gicRedistSize: GICR_STRIDE,
+      gicCpu: VIRT_GIC_CPU,
       uart: 0x09000000n,
     });
     this.dtbAddr = placeDtb(elf.segments, dtb.length, this.ramSize);
@@ -348,6 +358,19 @@ export class BareMachine {
   }
 }
 
+/**
+ * virt's GICv2 on the hypervisor's vGICv2 (Documentation/virt/kvm/devices/arm-vgic.rst), in
+ * the same order as the GICv3 (QEMU's kvm_arm_gic_realize()): addresses, NR_IRQS, INIT.
+ */
+function createVirtGicV2(vm: Vm): Device {
+  const gic = vm.createDevice(KVM_DEV_TYPE_ARM_VGIC_V2);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, VIRT_GIC_DIST);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, VIRT_GIC_CPU);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, VIRT_GIC_NR_IRQS);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT);
+  return gic;
+}
+
 /** virt's GICv3 on the hypervisor's vGICv3 (Documentation/virt/kvm/devices/arm-vgic-v3.rst). */
 function createVirtGicV3(vm: Vm): Device {
   const gic = vm.createDevice(KVM_DEV_TYPE_ARM_VGIC_V3);
@@ -371,7 +394,7 @@ function placeDtb(segments: readonly { paddr: number; memsz: number }[], size: n
   throw new InvalidArgumentError('kernel', 'the image leaves no 2 MiB of RAM for the device tree');
 }
 
-function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limit: number; gic: 3 | 'none' } {
+function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limit: number; gic: 2 | 3 | 'none' } {
   if (!(opts.kernel instanceof Uint8Array)) throw new InvalidArgumentError('kernel', 'kernel: expected the image bytes (Uint8Array)');
   const memMiB = opts.memMiB ?? DEFAULT_MEM_MIB;
   if (!Number.isInteger(memMiB) || memMiB < 1 || memMiB > MAX_MEM_MIB) {
@@ -386,7 +409,7 @@ function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limi
     throw new InvalidArgumentError('maxInstructions', `instruction limit must be a positive integer, got ${String(limit)}`);
   }
   const gic = opts.gic ?? 3;
-  if (gic !== 3 && gic !== 'none') throw new InvalidArgumentError('gic', `gic: expected 3 or 'none', got ${String(gic)}`);
+  if (gic !== 2 && gic !== 3 && gic !== 'none') throw new InvalidArgumentError('gic', `gic: expected 2, 3 or 'none', got ${String(gic)}`);
   return { memMiB, cpu, limit, gic };
 }
 

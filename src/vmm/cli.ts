@@ -3,7 +3,7 @@
  * the way kvmtool's builtin-run.c declares OPT_* rows, and the parser and the help text both come
  * from the table.
  *
- *   typevisor run --kernel FILE [-m MiB] [--cpu cortex-a57|max] [--gic 3|none] [--max-insns N] [--stats]
+ *   typevisor run --kernel FILE [-m MiB] [--cpu cortex-a57|max] [--gic 2|3|none] [--max-insns N] [--stats]
  *
  * The run drives the guest through the hypervisor's KVM-shaped API alone (bare-runner.ts);
  * --stats adds the VM's exit statistics (kvm_stat's counters, exits by EC and by exit reason).
@@ -41,7 +41,7 @@ export const RUN_OPTIONS: readonly OptRow[] = [
   { name: '--kernel', alias: '-k', type: 'string', arg: 'FILE', help: 'AArch64 ELF executable to boot', default: 'tests/guests/build/hello.elf' },
   { name: '--mem', alias: '-m', type: 'size', arg: 'SIZE', help: `guest RAM in MiB (512, 512M or 1G; at most ${MAX_MEM_MIB}M)`, default: String(DEFAULT_MEM_MIB) },
   { name: '--cpu', type: 'choice', arg: 'MODEL', help: 'CPU model', default: 'cortex-a57', choices: () => Object.keys(CPU_MODELS) },
-  { name: '--gic', type: 'choice', arg: 'VERSION', help: "interrupt controller: 3 (virt's GICv3 on the vGICv3) or none", default: '3', choices: () => ['3', 'none'] },
+  { name: '--gic', type: 'choice', arg: 'VERSION', help: "interrupt controller: 3 (virt's GICv3 on the vGICv3), 2 (virt's gic-version=2 on the vGICv2) or none", default: '3', choices: () => ['2', '3', 'none'] },
   { name: '--max-insns', type: 'count', arg: 'N', help: 'stop after N guest instructions (exit status 2)' },
   { name: '--stats', type: 'flag', help: 'print instructions, time, MIPS and the exit statistics (by exit reason and EC) on stderr at the end' },
   { name: '--help', alias: '-h', type: 'flag', help: 'show this help' },
@@ -167,11 +167,10 @@ async function cmdRun(argv: readonly string[], io: CliIo): Promise<number> {
     throw new InvalidArgumentError('--cpu', `--cpu: unknown CPU model '${cpu}' (valid: ${Object.keys(CPU_MODELS).join(', ')})`);
   }
   const gicArg = args.get('--gic');
-  if (typeof gicArg === 'string' && gicArg !== '3' && gicArg !== 'none') {
-    const hint = gicArg === '2' ? ' (GICv2 is not supported yet)' : '';
-    throw new InvalidArgumentError('--gic', `--gic: unknown interrupt controller '${gicArg}' (valid: 3, none)${hint}`);
+  if (typeof gicArg === 'string' && gicArg !== '2' && gicArg !== '3' && gicArg !== 'none') {
+    throw new InvalidArgumentError('--gic', `--gic: unknown interrupt controller '${gicArg}' (valid: 2, 3, none)`);
   }
-  const gic = gicArg === 'none' ? 'none' : 3;
+  const gic = gicArg === 'none' ? 'none' : gicArg === '2' ? 2 : 3;
   let maxInstructions: number | undefined;
   const maxArg = args.get('--max-insns');
   if (typeof maxArg === 'string') {

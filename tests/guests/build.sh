@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds typevisor's bare-metal test guests into tests/guests/build/<name>.elf and, where
-# qemu-system-aarch64 is installed, their golden console output into tests/guests/golden/<name>.txt.
+# qemu-system-aarch64 is installed, their golden console output into tests/guests/golden/<name>.txt
+# (QEMU virt with the guest's "gic" version from guests.json, 3 when it has none).
 #
 #   bash tests/guests/build.sh            # all guests in guests.json
 #   bash tests/guests/build.sh arith ldst # just these
@@ -43,21 +44,21 @@ FP_CFLAGS+=(-DFP_GUEST -fno-math-errno)
 
 mapfile -t manifest < <(node -e '
   const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  for (const x of g) console.log(`${x.name} ${x.cpu} ${x.memMiB} ${x.fp ? 1 : 0}`);' guests.json)
+  for (const x of g) console.log(`${x.name} ${x.cpu} ${x.memMiB} ${x.fp ? 1 : 0} ${x.gic ?? 3}`);' guests.json)
 
 want=("$@")
 mkdir -p build golden
 have_qemu=0
 if [ -z "${NO_QEMU:-}" ] && command -v "$QEMU" >/dev/null 2>&1; then have_qemu=1; fi
 
-run_qemu() { # cpu mem elf out
-  timeout "$QEMU_TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$1" -m "$2" \
+run_qemu() { # cpu mem elf out [gic-version]
+  timeout "$QEMU_TIMEOUT" "$QEMU" -M "virt,gic-version=${5:-3}" -cpu "$1" -m "$2" \
     -nographic -monitor none -serial stdio -kernel "$3" </dev/null >"$4" 2>"$4.stderr"
 }
 
 status=0
 for line in "${manifest[@]}"; do
-  read -r name cpu mem fp <<<"$line"
+  read -r name cpu mem fp gicv <<<"$line"
   if [ ${#want[@]} -gt 0 ] && [[ ! " ${want[*]} " == *" $name "* ]]; then continue; fi
   read -r src extra <<<"$(guest_src "$name")"
   if [ "$fp" = 1 ]; then cflags=("${FP_CFLAGS[@]}"); else cflags=("${CFLAGS[@]}"); fi
@@ -76,7 +77,7 @@ for line in "${manifest[@]}"; do
   if [ "$have_qemu" = 1 ]; then
     start=$(date +%s%N)
     set +e
-    run_qemu "$cpu" "$mem" "build/$name.elf" "golden/$name.txt"
+    run_qemu "$cpu" "$mem" "build/$name.elf" "golden/$name.txt" "$gicv"
     rc=$?
     set -e
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -93,7 +94,7 @@ for line in "${manifest[@]}"; do
       tmp=$(mktemp -d)
       # shellcheck disable=SC2086
       "$CC" "${cflags[@]}" $extra -DALIGN_CHECK -o "$tmp/a.elf" start.S runtime.c "$src" "${LDFLAGS[@]}"
-      set +e; run_qemu "$cpu" "$mem" "$tmp/a.elf" "$tmp/a.txt"; set -e
+      set +e; run_qemu "$cpu" "$mem" "$tmp/a.elf" "$tmp/a.txt" "$gicv"; set -e
       if ! cmp -s "$tmp/a.txt" "golden/$name.txt"; then
         echo "  !! $name: transcript differs with alignment checking on:" >&2
         diff "golden/$name.txt" "$tmp/a.txt" | head -20 >&2 || true

@@ -19,8 +19,8 @@ interface GuestEntry {
   cpu: string;
   memMiB: number;
   purpose?: string;
-  /** The guest drives the GIC: boot it with virt's GICv3 (the runner's default). */
-  gic?: 3;
+  /** The guest drives the GIC: boot it with virt's GICv3 (3, the runner's default) or GICv2 (2). */
+  gic?: 2 | 3;
   /** The runner cannot boot this guest yet (e.g. it needs a vGIC): listed as skipped, with why. */
   pending?: boolean | string;
 }
@@ -35,7 +35,7 @@ for (const g of manifest) {
     const golden = join(guestsDir, 'golden', `${g.name}.txt`);
     assert.ok(existsSync(elf), `${elf} is missing: run tests/guests/build.sh`);
     assert.ok(existsSync(golden), `${golden} is missing: run tests/guests/build.sh`);
-    const r = runBareMetal({ kernel: new Uint8Array(readFileSync(elf)), cpu: g.cpu, memMiB: g.memMiB, maxInstructions: 500_000_000 });
+    const r = runBareMetal({ kernel: new Uint8Array(readFileSync(elf)), cpu: g.cpu, memMiB: g.memMiB, gic: g.gic ?? 3, maxInstructions: 500_000_000 });
     assert.equal(r.console, readFileSync(golden, 'utf8'));
     assert.equal(r.exit, 'poweroff', r.message);
   });

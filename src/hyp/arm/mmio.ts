@@ -21,11 +21,12 @@ import { hypLog } from '../ratelimit.js';
 
 /**
  * An in-kernel MMIO device (KVM's struct kvm_io_device_ops): `data` holds the access's `len`
- * bytes, little-endian (a read fills it). Offsets are relative to the registered base.
+ * bytes, little-endian (a read fills it). Offsets are relative to the registered base; `vcpu` is
+ * the accessing vCPU (banked registers: the GICv2 distributor's SGI/PPI part, GICC).
  */
 export interface MmioOps {
-  read(offset: number, len: number, data: Uint8Array): void;
-  write(offset: number, len: number, data: Uint8Array): void;
+  read(offset: number, len: number, data: Uint8Array, vcpu: Vcpu): void;
+  write(offset: number, len: number, data: Uint8Array, vcpu: Vcpu): void;
 }
 
 interface MmioRange {
@@ -163,8 +164,8 @@ export function ioMemAbort(v: Vcpu, ipa: number, esr: number): KvmRun | undefine
   const dev = findMmio(v.vm, ipa, len);
   if (dev !== undefined) {
     const buf = data.subarray(0, len);
-    if (isWrite) dev.ops.write(ipa - dev.base, len, buf);
-    else dev.ops.read(ipa - dev.base, len, buf);
+    if (isWrite) dev.ops.write(ipa - dev.base, len, buf, v);
+    else dev.ops.read(ipa - dev.base, len, buf, v);
     v.stats.counters.mmio_exit_kernel++;
     handleMmioReturn(cpu, esr, data);
     return undefined;

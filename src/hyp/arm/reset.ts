@@ -157,7 +157,9 @@ export function vcpuInit(v: Vcpu, opts: VcpuInit): void {
     }
   } else {
     // The first init of the VM: the machine's model, features and ID registers.
-    const idRegs = VmIdRegs.create(model, features, { gicV3: vgicOf(vm) !== undefined });
+    // A GICv2 guest has no GIC System register interface (ID_AA64PFR0_EL1.GIC = 0).
+    const vg = vgicOf(vm);
+    const idRegs = VmIdRegs.create(model, features, { gicV3: vg !== undefined && !vg.v2 });
     vm.model = model;
     vm.idRegs = idRegs;
     vmRegState(vm);

@@ -1,7 +1,7 @@
 /**
  * The vGIC device API's constants: Linux's include/uapi/linux/kvm.h (KVM_DEV_TYPE_*) and
  * arch/arm64/include/uapi/asm/kvm.h (KVM_VGIC_*, KVM_DEV_ARM_VGIC_*), values as Linux defines
- * them (Documentation/virt/kvm/devices/arm-vgic-v3.rst). Never re-derived.
+ * them (Documentation/virt/kvm/devices/arm-vgic.rst, arm-vgic-v3.rst). Never re-derived.
  */
 
 /** enum kvm_device_type. */
@@ -18,6 +18,8 @@ export const KVM_VGIC_ITS_ADDR_TYPE = 4;
 export const KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION = 5;
 
 /** Frame sizes. */
+export const KVM_VGIC_V2_DIST_SIZE = 0x1000;
+export const KVM_VGIC_V2_CPU_SIZE = 0x2000;
 export const KVM_VGIC_V3_DIST_SIZE = 0x10000;
 export const KVM_VGIC_V3_REDIST_SIZE = 2 * 0x10000;
 export const KVM_VGIC_V3_ITS_SIZE = 2 * 0x10000;
@@ -52,6 +54,13 @@ export const KVM_DEV_ARM_ITS_CTRL_RESET = 4;
 export const KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT = 32n;
 export const KVM_DEV_ARM_VGIC_OFFSET_MASK = 0xffffffffn;
 export const KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK = 0xffffn;
+
+/** GICv2 DIST_REGS and CPU_REGS attr: cpuid[39:32] | offset[31:0] (arm-vgic.rst). */
+export const KVM_DEV_ARM_VGIC_CPUID_SHIFT = 32n;
+export const KVM_DEV_ARM_VGIC_CPUID_MASK = 0xffn << 32n;
+
+/** The most vCPUs a GICv2 serves (include/kvm/arm_vgic.h VGIC_V2_MAX_CPUS: CPUTargetList is 8 bits). */
+export const VGIC_V2_MAX_CPUS = 8;
 
 /** LEVEL_INFO attr: mpidr[63:32] | info[31:10] | vINTID[9:0]. */
 export const KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT = 10;

@@ -64,7 +64,7 @@ const VGIC_MAX_NR_IRQS = 1024;
 
 const SZ_64K = 0x10000;
 
-function overlaps(a: number, asz: number, b: number, bsz: number): boolean {
+export function overlaps(a: number, asz: number, b: number, bsz: number): boolean {
   return a < b + bsz && b < a + asz;
 }
 
@@ -80,6 +80,16 @@ function checkIorange(vm: Vm, what: string, addr: bigint, size: number): number 
     throw new KvmError('E2BIG', `vgic: ${what} [0x${addr.toString(16)}, +0x${size.toString(16)}) is beyond the ${vm.ipaBits}-bit IPA space`, 'value');
   }
   return Number(addr);
+}
+
+/** KVM_DEV_ARM_VGIC_GRP_NR_IRQS (vgic_set_common_attr()): 64..1024 in steps of 32, once. */
+export function setNrIrqs(vg: Vgic, value: bigint): void {
+  const n = Number(value & 0xffffffffn);
+  if (n < VGIC_NR_PRIVATE_IRQS + 32 || n > VGIC_MAX_NR_IRQS || n % 32 !== 0) {
+    throw new KvmError('EINVAL', `vgic: NR_IRQS must be 64..1024 in steps of 32, got ${n}`, 'value');
+  }
+  if (vg.initialized || vg.nrSpis !== 0) throw new KvmError('EBUSY', 'vgic: NR_IRQS is already fixed', 'value');
+  vg.nrSpis = n - VGIC_NR_PRIVATE_IRQS;
 }
 
 function checkNotInit(vg: Vgic, what: string): void {
@@ -266,15 +276,9 @@ function vgicV3Ops(vm: Vm, vg: Vgic): DeviceOps {
         case KVM_DEV_ARM_VGIC_GRP_ADDR:
           setAddr(vm, vg, Number(attr), value);
           return;
-        case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
-          const n = Number(value & 0xffffffffn);
-          if (n < VGIC_NR_PRIVATE_IRQS + 32 || n > VGIC_MAX_NR_IRQS || n % 32 !== 0) {
-            throw new KvmError('EINVAL', `vgic: NR_IRQS must be 64..1024 in steps of 32, got ${n}`, 'value');
-          }
-          if (vg.initialized || vg.nrSpis !== 0) throw new KvmError('EBUSY', 'vgic: NR_IRQS is already fixed', 'value');
-          vg.nrSpis = n - VGIC_NR_PRIVATE_IRQS;
+        case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+          setNrIrqs(vg, value);
           return;
-        }
         case KVM_DEV_ARM_VGIC_GRP_CTRL:
           if (attr !== BigInt(KVM_DEV_ARM_VGIC_CTRL_INIT)) throw new KvmError('ENXIO', `vgic: CTRL attribute ${attr} is not supported`, 'attr');
           vgicInit(vm, vg);

@@ -47,6 +47,9 @@ import {
   readIrouter,
   writeIrouter,
   readIdregs,
+  toLoHi,
+  fromLoHi,
+  vgicSetGroupEnables,
 } from './mmio.js';
 
 export const SZ_64K = 0x10000;
@@ -79,17 +82,7 @@ const W32_64 = VGIC_ACCESS_32bit | VGIC_ACCESS_64bit;
 const readCtlr: VgicRead = (vg) => GICD_CTLR_ARE | GICD_CTLR_DS | (vg.enableGrp0 ? GICD_CTLR_ENABLE_G0 : 0) | (vg.enableGrp1 ? GICD_CTLR_ENABLE_G1 : 0);
 
 /** GICD_CTLR write: the group enables; enabling makes waiting interrupts deliverable. */
-const writeCtlr: VgicWrite = (vg, _v, _i, _a, _l, lo) => {
-  const was0 = vg.enableGrp0;
-  const was1 = vg.enableGrp1;
-  vg.enableGrp0 = (lo & GICD_CTLR_ENABLE_G0) !== 0;
-  vg.enableGrp1 = (lo & GICD_CTLR_ENABLE_G1) !== 0;
-  if ((!was0 && vg.enableGrp0) || (!was1 && vg.enableGrp1)) {
-    // vgic_kick_vcpus() after the enable: queue what was held back.
-    for (const irq of vg.spis) vgicQueueIrq(vg, irq);
-    for (const c of vg.cpus) for (const irq of c.priv) vgicQueueIrq(vg, irq);
-  }
-};
+const writeCtlr: VgicWrite = (vg, _v, _i, _a, _l, lo) => vgicSetGroupEnables(vg, (lo & GICD_CTLR_ENABLE_G0) !== 0, (lo & GICD_CTLR_ENABLE_G1) !== 0);
 
 /** GICD_TYPER: ITLinesNumber = nr_irqs / 32 - 1, IDbits = 9; no LPIs, MBIS, ESPI. */
 const readTyper: VgicRead = (vg) => ((vg.nrIrqs >>> 5) - 1) | ((INTERRUPT_ID_BITS_SPIS - 1) << 19);
@@ -189,19 +182,6 @@ export const VGIC_V3_RD_REGISTERS: readonly VgicRegion[] = [
 checkRegionTable('VGIC_V3_RD_REGISTERS', VGIC_V3_RD_REGISTERS);
 
 // ---- the frames on the VM's MMIO bus ------------------------------------------------------------------
-
-function toLoHi(data: Uint8Array, len: number): [number, number] {
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i < len && i < 4; i++) lo |= data[i] << (8 * i);
-  for (let i = 4; i < len; i++) hi |= data[i] << (8 * (i - 4));
-  return [lo, hi];
-}
-
-function fromLoHi(data: Uint8Array, len: number, lo: number, hi: number): void {
-  for (let i = 0; i < len && i < 4; i++) data[i] = lo >>> (8 * i);
-  for (let i = 4; i < len; i++) data[i] = hi >>> (8 * (i - 4));
-}
 
 /**
  * The vCPU doing the current access: the distributor's banked part is RAZ/WI with ARE, so only

@@ -49,6 +49,14 @@ export function regionPerIrqShared(name: string, offset: number, bpi: number, wi
   return { name, offset, len: (bpi * 1024) / 8, bitsPerIrq: bpi, widths, sharedOnly: true, read, write };
 }
 
+/**
+ * REGISTER_DESC_WITH_BITS_PER_IRQ (GICv2 distributor): all 1024 INTIDs, the SGI/PPI part banked
+ * per vCPU (the accessing one, or the attr's cpuid from userspace).
+ */
+export function regionPerIrq(name: string, offset: number, bpi: number, widths: number, read: VgicRead, write: VgicWrite): VgicRegion {
+  return { name, offset, len: (bpi * 1024) / 8, bitsPerIrq: bpi, widths, sharedOnly: false, read, write };
+}
+
 /** The banked SGI/PPI registers of a redistributor's SGI_base frame: 32 INTIDs. */
 export function regionPerIrqPrivate(name: string, offset: number, bpi: number, widths: number, read: VgicRead, write: VgicWrite): VgicRegion {
   return { name, offset, len: (bpi * 32) / 8, bitsPerIrq: bpi, widths, sharedOnly: false, read, write };
@@ -126,6 +134,35 @@ export function vgicHasRegion(rows: readonly VgicRegion[], addr: number): boolea
   return r !== undefined && accessOk(r, addr, 4);
 }
 
+/** An MMIO access's little-endian bytes as (lo, hi) words (the bus hands bytes; rows take words). */
+export function toLoHi(data: Uint8Array, len: number): [number, number] {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < len && i < 4; i++) lo |= data[i] << (8 * i);
+  for (let i = 4; i < len; i++) hi |= data[i] << (8 * (i - 4));
+  return [lo, hi];
+}
+
+/** A read's (lo, hi) words into the access's `len` bytes. */
+export function fromLoHi(data: Uint8Array, len: number, lo: number, hi: number): void {
+  for (let i = 0; i < len && i < 4; i++) data[i] = lo >>> (8 * i);
+  for (let i = 4; i < len; i++) data[i] = hi >>> (8 * (i - 4));
+}
+
+/**
+ * GICD_CTLR's group enables (GICv3 with DS = 1, GICv2 without Security Extensions: both bits
+ * [1:0]); enabling a group makes what waited deliverable (vgic_kick_vcpus() after the write).
+ */
+export function vgicSetGroupEnables(vg: Vgic, g0: boolean, g1: boolean): void {
+  const kick = (!vg.enableGrp0 && g0) || (!vg.enableGrp1 && g1);
+  vg.enableGrp0 = g0;
+  vg.enableGrp1 = g1;
+  if (kick) {
+    for (const irq of vg.spis) vgicQueueIrq(vg, irq);
+    for (const c of vg.cpus) for (const irq of c.priv) vgicQueueIrq(vg, irq);
+  }
+}
+
 // ---- generic handlers (vgic-mmio.c) ---------------------------------------------------------------
 
 export const readRaz: VgicRead = () => 0;
@@ -162,11 +199,17 @@ const setEnable = (vg: Vgic, irq: VgicIrq): void => {
 const clearEnable = (_vg: Vgic, irq: VgicIrq): void => {
   irq.enabled = false;
 };
+/**
+ * A GICv2 SGI's pending state is per source and set through GICD_SPENDSGIR / GICD_SGIR only:
+ * its GICD_ISPENDR0 / ICPENDR0 bits are WI (IHI 0048B 4.3.7; KVM is_vgic_v2_sgi()).
+ */
 const setPending = (vg: Vgic, irq: VgicIrq): void => {
+  if (vg.v2 && irq.intid < VGIC_NR_SGIS) return;
   irq.pendingLatch = true;
   vgicQueueIrq(vg, irq);
 };
-const clearPending = (_vg: Vgic, irq: VgicIrq): void => {
+const clearPending = (vg: Vgic, irq: VgicIrq): void => {
+  if (vg.v2 && irq.intid < VGIC_NR_SGIS) return;
   irq.pendingLatch = false;
 };
 const setActive = (vg: Vgic, irq: VgicIrq): void => {

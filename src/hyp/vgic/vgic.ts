@@ -1,6 +1,9 @@
 /**
- * The vGICv3 interrupt state model and its delivery through the list registers (Linux
- * arch/arm64/kvm/vgic/vgic.c, vgic-v3.c, vgic-init.c; include/kvm/arm_vgic.h).
+ * The vGIC interrupt state model (GICv3 and GICv2 guests alike) and its delivery through the list
+ * registers (Linux arch/arm64/kvm/vgic/vgic.c, vgic-v3.c, vgic-init.c; include/kvm/arm_vgic.h).
+ * A GICv2 guest uses the same LRs (as KVM on GICv3 hardware does, vgic_v3_populate_lr() with
+ * vgic_model KVM_DEV_TYPE_ARM_VGIC_V2): its SGIs carry their source CPU in vINTID [12:10], and
+ * its vCPU interface runs with ICC_SRE_EL1.SRE = 0 (the GICV_* frame, mmio-v2.ts).
  *
  * Every INTID is a VgicIrq (KVM's struct vgic_irq): enabled, pending latch, line level, active,
  * edge/level configuration, priority, group, and for SPIs the IROUTER affinity and the vCPU it
@@ -24,7 +27,7 @@
 import type { Vm } from '../vm.js';
 import type { Vcpu } from '../vcpu.js';
 import type { Cpu } from '../../arch/aarch64/cpu.js';
-import { G, NUM_LRS, LR_HI_ACTIVE, LR_HI_PENDING, LR_HI_EOI, LR_HI_GROUP, LR_HI_PRIORITY_SHIFT, LR_HI_STATE_SHIFT, ICH_VMCR_PMR_SHIFT, ICH_HCR_EN, gicVcpuIfUpdate, gicVcpuIfReset, writeIchHcr } from '../../arch/aarch64/gic/vcpu-if.js';
+import { G, NUM_LRS, LR_HI_ACTIVE, LR_HI_PENDING, LR_HI_EOI, LR_HI_GROUP, LR_HI_PRIORITY_SHIFT, LR_HI_STATE_SHIFT, ICH_VMCR_PMR_SHIFT, ICH_HCR_EN, gicVcpuIfUpdate, gicVcpuIfReset, writeIchHcr, setVcpuIfSre, writeIchVmcr } from '../../arch/aarch64/gic/vcpu-if.js';
 import { TIMER_VIRT, TIMER_PHYS, timerCondition } from '../../arch/aarch64/timer.js';
 
 /** include/kvm/arm_vgic.h. */
@@ -62,6 +65,12 @@ export class VgicIrq {
   targetVcpu: number;
   /** vCPU index whose ap list holds it (irq->vcpu), -1 when on none. */
   apOwner = -1;
+  /** GICv2 SPIs: GICD_ITARGETSR byte (irq->targets): bit n = vCPU index n. */
+  targets = 0;
+  /** GICv2 SGIs: a bit per source vCPU index with this SGI pending (irq->source). */
+  source = 0;
+  /** GICv2 SGIs: the source CPUID of the active instance (irq->active_source). */
+  activeSource = 0;
 
   constructor(intid: number, config: number, target: number) {
     this.intid = intid;
@@ -112,7 +121,21 @@ export class VgicCpu {
 /** struct vgic_dist (per VM). */
 export class Vgic {
   readonly vm: Vm;
+  /** vgic_model is KVM_DEV_TYPE_ARM_VGIC_V2: GICD in legacy form, GICC memory-mapped. */
+  readonly v2: boolean;
   initialized = false;
+  /** GICv2: the frames are on the VM's bus (dist->ready, kvm_vgic_map_resources() done). */
+  ready = false;
+  /**
+   * GICv2: vgic_lazy_init() + kvm_vgic_map_resources(), which KVM runs at a vCPU's first KVM_RUN
+   * (kvm_arch_vcpu_run_pid_change()); set by the device (kvm-device-v2.ts). Throws KvmError
+   * (ENXIO: an address not set).
+   */
+  mapResources: (() => void) | undefined = undefined;
+  /** GICv2: vgic_lazy_init() alone (KVM_IRQ_LINE and register access before CTRL_INIT). */
+  lazyInit: (() => void) | undefined = undefined;
+  /** GICv2: guest-physical base of the CPU interface (GICC), -1 until set. */
+  cpuBase = -1;
   /** nr_spis; 0 until set by GRP_NR_IRQS or defaulted at INIT. */
   nrSpis = 0;
   /** GICD_CTLR.EnableGrp0 / EnableGrp1 (DS = 1, ARE = 1). */
@@ -127,8 +150,9 @@ export class Vgic {
   /** Scratch high word of a 64-bit register read (the mmio handlers' rhi). */
   rhi = 0;
 
-  constructor(vm: Vm) {
+  constructor(vm: Vm, v2 = false) {
     this.vm = vm;
+    this.v2 = v2;
   }
 
   get nrIrqs(): number {
@@ -171,12 +195,23 @@ export function attachVgic(vm: Vm, vg: Vgic): void {
   VGICS.set(vm, vg);
 }
 
-/** The VgicCpu of a vCPU once the vGIC is initialised. */
+/**
+ * The VgicCpu of a vCPU about to run (KVM_RUN asks it first), once the vGIC is initialised. For a
+ * GICv2 this is where KVM's first-run work happens: vgic_lazy_init() and
+ * kvm_vgic_map_resources() (vg.mapResources), which throw KvmError (ENXIO without addresses)
+ * out of KVM_RUN as KVM's ioctl fails.
+ */
 export function vgicCpuOf(v: Vcpu): VgicCpu | undefined {
   const vg = VGICS.get(v.vm);
-  if (vg === undefined || !vg.initialized) return undefined;
-  const i = v.vm.vcpus.indexOf(v);
-  return vg.cpus[i];
+  if (vg === undefined) return undefined;
+  if (!vg.ready && vg.mapResources !== undefined) vg.mapResources();
+  return vgicCpuIfInit(vg, v);
+}
+
+/** The VgicCpu of a vCPU if the vGIC is initialised; never initialises anything. */
+function vgicCpuIfInit(vg: Vgic, v: Vcpu): VgicCpu | undefined {
+  if (!vg.initialized) return undefined;
+  return vg.cpus[v.vm.vcpus.indexOf(v)];
 }
 
 // ---- the oracle and the ap lists (vgic.c) -------------------------------------------------------
@@ -305,19 +340,46 @@ function sortApList(l: VgicIrq[]): void {
  * resamples it, and is never pending+active in an LR ("software resampling doesn't work very well
  * if we allow P+A", vgic-v3.c).
  */
-function populateLr(s: Int32Array, n: number, irq: VgicIrq): void {
+function populateLr(vg: Vgic, s: Int32Array, n: number, irq: VgicIrq): void {
   let hi = (irq.priority & 0xff) << LR_HI_PRIORITY_SHIFT;
   if (irq.group === 1) hi |= LR_HI_GROUP;
   const level = irq.config === VGIC_CONFIG_LEVEL;
-  if (irq.active) hi |= LR_HI_ACTIVE;
-  if (irq.enabled && irq.isPending() && !(level && irq.active)) {
+  const v2Sgi = vg.v2 && irq.intid < VGIC_NR_SGIS;
+  let lo = irq.intid;
+  let allowPending = !(level && irq.active);
+  if (irq.active) {
+    hi |= LR_HI_ACTIVE;
+    if (v2Sgi) {
+      lo |= irq.activeSource << GICV2_LR_CPUID_SHIFT;
+      // vgic_irq_is_multi_sgi(): an active SGI with another source pending cannot be P+A (the
+      // two have different IDs); EOI maintenance brings the next source in.
+      if (irq.source !== 0) {
+        allowPending = false;
+        hi |= LR_HI_EOI;
+      }
+    }
+  }
+  if (allowPending && irq.enabled && irq.isPending()) {
     hi |= LR_HI_PENDING;
     if (!level) irq.pendingLatch = false;
+    if (v2Sgi) {
+      // One source per LR, the lowest first; the others stay pending behind an EOI maintenance.
+      const src = 31 - Math.clz32(irq.source & -irq.source);
+      lo |= (src & 7) << GICV2_LR_CPUID_SHIFT;
+      irq.source &= ~(1 << src);
+      if (irq.source !== 0) {
+        irq.pendingLatch = true;
+        hi |= LR_HI_EOI;
+      }
+    }
   }
   if (level) hi |= LR_HI_EOI;
-  s[G.LR0 + 2 * n] = irq.intid;
+  s[G.LR0 + 2 * n] = lo;
   s[G.LR0 + 2 * n + 1] = hi;
 }
+
+/** GICH_LR_PHYSID_CPUID_SHIFT: a GICv2 SGI's source CPU in vINTID [12:10] (IHI 0048B chapter 5, GICH_LR<n>.CPUID). */
+export const GICV2_LR_CPUID_SHIFT = 10;
 
 /** kvm_vgic_flush_hwstate(): before entering the guest. */
 export function vgicFlushLrState(vg: Vgic, c: VgicCpu): void {
@@ -332,7 +394,7 @@ export function vgicFlushLrState(vg: Vgic, c: VgicCpu): void {
   for (let i = 0; i < l.length && n < NUM_LRS; i++) {
     const irq = l[i];
     if (!irq.active && !(irq.enabled && irq.isPending())) continue;
-    populateLr(s, n, irq);
+    populateLr(vg, s, n, irq);
     c.lrIrq[n] = irq;
     n++;
   }
@@ -354,8 +416,14 @@ export function vgicSyncLrState(vg: Vgic, c: VgicCpu): void {
     any = true;
     const hi = s[G.LR0 + 2 * n + 1];
     irq.active = (hi & LR_HI_ACTIVE) !== 0;
-    // Edge: the only case where the LR's pending bit goes back to the latch.
-    if (irq.config === VGIC_CONFIG_EDGE && (hi & LR_HI_PENDING) !== 0) irq.pendingLatch = true;
+    const v2Sgi = vg.v2 && irq.intid < VGIC_NR_SGIS;
+    const cpuid = (s[G.LR0 + 2 * n] >>> GICV2_LR_CPUID_SHIFT) & 7;
+    if (v2Sgi && irq.active) irq.activeSource = cpuid;
+    // Edge: the only case where the LR's pending bit goes back to the latch (and a v2 SGI's source).
+    if (irq.config === VGIC_CONFIG_EDGE && (hi & LR_HI_PENDING) !== 0) {
+      irq.pendingLatch = true;
+      if (v2Sgi) irq.source |= 1 << cpuid;
+    }
     // Level: the guest acknowledged it; the soft pending state is consumed, the line is resampled.
     if (irq.config === VGIC_CONFIG_LEVEL && hi >>> LR_HI_STATE_SHIFT === 0) irq.pendingLatch = false;
     c.lrIrq[n] = null;
@@ -389,7 +457,14 @@ export function vgicVcpuPendingIrq(vg: Vgic, c: VgicCpu): boolean {
 export function vgicVcpuReset(v: Vcpu): void {
   const cpu: Cpu = v.cpu;
   gicVcpuIfReset(cpu);
-  const c = vgicCpuOf(v);
+  const vg = VGICS.get(v.vm);
+  if (vg?.v2 === true) {
+    // vgic_v3_enable() for a GICv2 guest: vgic_sre = 0, vgic_vmcr = 0 (VFIQEn clear: Group 0 is
+    // signalled as IRQ until the guest sets GICC_CTLR.FIQEn).
+    setVcpuIfSre(cpu, false);
+    writeIchVmcr(cpu, 0);
+  }
+  const c = vg === undefined ? undefined : vgicCpuIfInit(vg, v);
   if (c !== undefined) {
     for (let n = 0; n < NUM_LRS; n++) c.lrIrq[n] = null;
     writeIchHcr(cpu, ICH_HCR_EN);

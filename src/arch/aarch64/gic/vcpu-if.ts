@@ -49,8 +49,14 @@ export const enum G {
   VMCR = S.GIC_BASE + 50,
   /** Not architectural: the levels this interface drives (bit 0 vIRQ, bit 1 vFIQ). */
   LINES = S.GIC_BASE + 52,
+  /**
+   * ICC_SRE_EL1.SRE of the vCPU's EL1 as the hypervisor sets it (KVM's vgic_v3_cpu_if.vgic_sre):
+   * 1 for a GICv3 guest, 0 for a GICv2 guest using the memory-mapped GICV_* frame (gicv.ts).
+   * Stored inverted (the word holds 1 for SRE = 0) so a zeroed state block means SRE = 1.
+   */
+  NSRE = S.GIC_BASE + 54,
   /** First unused word; the rest up to S.DBG_BASE is free. */
-  END = S.GIC_BASE + 54,
+  END = S.GIC_BASE + 56,
 }
 
 /** Implemented list registers (ICH_VTR_EL2.ListRegs + 1). */
@@ -164,15 +170,20 @@ const HCR_WRITABLE = 0xff | ICH_HCR_EOICOUNT_MASK;
 /** ICH_VMCR_EL2. */
 export const ICH_VMCR_ENG0 = 1 << 0;
 export const ICH_VMCR_ENG1 = 1 << 1;
-/** VFIQEn: RES1 with the System register interface (virtual Group 0 is always a vFIQ). */
+/**
+ * VAckCtl and VFIQEn: RES0 and RES1 with the System register interface (SRE = 1: virtual Group 0
+ * is always a vFIQ); writable for a legacy (SRE = 0) guest, where they are GICV_CTLR.AckCtl and
+ * GICV_CTLR.FIQEn (IHI 0069H ICH_VMCR_EL2; IHI 0048B 5.3.1).
+ */
+export const ICH_VMCR_ACK_CTL = 1 << 2;
 export const ICH_VMCR_FIQ_EN = 1 << 3;
 export const ICH_VMCR_CBPR = 1 << 4;
 export const ICH_VMCR_EOIM = 1 << 9;
 export const ICH_VMCR_BPR1_SHIFT = 18;
 export const ICH_VMCR_BPR0_SHIFT = 21;
 export const ICH_VMCR_PMR_SHIFT = 24;
-/** VPMR, VBPR0, VBPR1, VEOIM, VCBPR, VFIQEn, VENG1, VENG0 (VAckCtl is RES0 in AArch64-only use). */
-const VMCR_WRITABLE = (0xff << 24) | (0x3f << 18) | ICH_VMCR_EOIM | ICH_VMCR_CBPR | ICH_VMCR_FIQ_EN | ICH_VMCR_ENG1 | ICH_VMCR_ENG0;
+/** VPMR, VBPR0, VBPR1, VEOIM, VCBPR, VFIQEn, VAckCtl (both legacy only), VENG1, VENG0. */
+const VMCR_WRITABLE = (0xff << 24) | (0x3f << 18) | ICH_VMCR_EOIM | ICH_VMCR_CBPR | ICH_VMCR_FIQ_EN | ICH_VMCR_ACK_CTL | ICH_VMCR_ENG1 | ICH_VMCR_ENG0;
 
 /** ICH_MISR_EL2. */
 export const ICH_MISR_EOI = 1 << 0;
@@ -202,12 +213,12 @@ export const INTID_SPURIOUS = 1023;
 const INTID_SPECIAL_FIRST = 1020;
 const MIN_LPI = 8192;
 /** Idle running priority: no active interrupt. */
-const IDLE_PRIORITY = 0xff;
+export const IDLE_PRIORITY = 0xff;
 /** Minimum binary points (ICV_BPR0_EL1 >= 7 - PREbits, ICV_BPR1_EL1 one more). */
 const MIN_BPR0 = 7 - PRE_BITS;
 const MIN_BPR1 = MIN_BPR0 + 1;
 /** A group priority's active-priority bit is priority >> (8 - PREbits). */
-const APR_SHIFT = 8 - PRE_BITS;
+export const APR_SHIFT = 8 - PRE_BITS;
 const PMR_MASK = (0xff << (8 - PRI_BITS)) & 0xff;
 
 // ---- priority arithmetic (IHI 0069H 4.8 "Interrupt prioritization") ----------------------
@@ -235,13 +246,13 @@ function vbpr1(vmcr: number): number {
  * VPriorityGroup(): the group priority of `prio` for `group`: the bits above the binary point
  * (Group 0: BPR0 + 1 and up; Group 1: BPR1 and up: IHI 0069H 4.8 "Preemption").
  */
-function groupPriority(vmcr: number, prio: number, group: number): number {
+export function groupPriority(vmcr: number, prio: number, group: number): number {
   const bp = group === 0 ? vbpr0(vmcr) : vbpr1(vmcr) - 1;
   return prio & (0xff << (bp + 1)) & 0xff;
 }
 
 /** The running priority (ICV_RPR_EL1): the lowest set bit of AP0R0 | AP1R0, or 0xff. */
-function runningPriority(s: Int32Array): number {
+export function runningPriority(s: Int32Array): number {
   const a = s[G.AP0R0] | s[G.AP1R0];
   return a === 0 ? IDLE_PRIORITY : ctz32(a) << APR_SHIFT;
 }
@@ -251,7 +262,7 @@ function runningPriority(s: Int32Array): number {
  * pending+active) interrupt of an enabled group, lowest LR first among equals; -1 if none.
  * Priority 0xff is never reported.
  */
-function hppvi(s: Int32Array): number {
+export function hppvi(s: Int32Array): number {
   const vmcr = s[G.VMCR];
   let best = -1;
   let prio = IDLE_PRIORITY;
@@ -272,7 +283,7 @@ function hppvi(s: Int32Array): number {
  * CanSignalVirtualInt(): the interface is enabled, the priority is higher than ICV_PMR_EL1, and
  * its group priority is higher than the running priority.
  */
-function canSignal(s: Int32Array, hi: number): boolean {
+export function canSignal(s: Int32Array, hi: number): boolean {
   if ((s[G.HCR] & ICH_HCR_EN) === 0) return false;
   const vmcr = s[G.VMCR];
   const prio = (hi >>> LR_HI_PRIORITY_SHIFT) & 0xff;
@@ -281,7 +292,7 @@ function canSignal(s: Int32Array, hi: number): boolean {
 }
 
 /** FindActiveVirtualInterrupt(): the LR holding `intid` active (or pending+active), or -1. */
-function findActive(s: Int32Array, intid: number): number {
+export function findActive(s: Int32Array, intid: number): number {
   for (let n = 0; n < NUM_LRS; n++) {
     const w = G.LR0 + 2 * n;
     if ((s[w + 1] & LR_HI_ACTIVE) !== 0 && s[w] === intid) return n;
@@ -294,12 +305,12 @@ function findActive(s: Int32Array, intid: number): number {
  * the physical INTID would be deactivated too; there is no physical GIC here: the hypervisor
  * sees the LR leave the active state when it reads the LRs back (as KVM's vgic_fold_lr_state).
  */
-function deactivate(s: Int32Array, n: number): void {
+export function deactivate(s: Int32Array, n: number): void {
   s[G.LR0 + 2 * n + 1] &= ~LR_HI_ACTIVE;
 }
 
 /** ICH_HCR_EL2.EOIcount + 1 (a 5-bit field: wraps). */
-function bumpEoiCount(s: Int32Array): void {
+export function bumpEoiCount(s: Int32Array): void {
   const h = s[G.HCR];
   s[G.HCR] = (h & ~ICH_HCR_EOICOUNT_MASK) | ((h + (1 << ICH_HCR_EOICOUNT_SHIFT)) & ICH_HCR_EOICOUNT_MASK);
 }
@@ -308,7 +319,7 @@ function bumpEoiCount(s: Int32Array): void {
  * VPriorityDrop: clear the highest active priority (the lowest set bit of the APRs, Group 0 first
  * at equal priority, as QEMU's icv_drop_prio()); returns that priority, or 0xff if none was set.
  */
-function dropPriority(s: Int32Array): number {
+export function dropPriority(s: Int32Array): number {
   const a0 = s[G.AP0R0];
   const a1 = s[G.AP1R0];
   if ((a0 | a1) === 0) return IDLE_PRIORITY;
@@ -322,7 +333,7 @@ function dropPriority(s: Int32Array): number {
   return c1 << APR_SHIFT;
 }
 
-function isSpecial(intid: number): boolean {
+export function isSpecial(intid: number): boolean {
   return intid >= INTID_SPECIAL_FIRST && intid <= INTID_SPURIOUS;
 }
 
@@ -331,7 +342,9 @@ function isSpecial(intid: number): boolean {
 /**
  * Recompute the virtual IRQ/FIQ lines from the state: a pending LR of an enabled group that can
  * be signalled (priority above ICV_PMR_EL1, group priority above the running priority, En = 1)
- * raises vIRQ for Group 1, vFIQ for Group 0 (VFIQEn is RES1 with the System register
+ * raises vIRQ for Group 1, vFIQ for Group 0 when VMCR.VFIQEn is set (always with the System
+ * register interface), else vIRQ (a GICv2 guest with GICV_CTLR.FIQEn = 0; IHI 0048B 5.3.1)
+ * (VFIQEn is RES1 with the System register
  * interface). Call after changing LRs, ICH_HCR_EL2, ICH_VMCR_EL2 or the APRs by raw words; the
  * write functions below and every guest ICC access call it themselves.
  */
@@ -353,7 +366,7 @@ export function gicVcpuIfUpdate(cpu: Cpu): void {
   if (n >= 0) {
     const hi = s[G.LR0 + 2 * n + 1];
     if (canSignal(s, hi)) {
-      if ((hi & LR_HI_GROUP) !== 0) irq = 1;
+      if ((hi & LR_HI_GROUP) !== 0 || (s[G.VMCR] & ICH_VMCR_FIQ_EN) === 0) irq = 1;
       else fiq = 1;
     }
   }
@@ -641,10 +654,12 @@ export function ichVmcr(cpu: Cpu): number {
 
 /**
  * Write ICH_VMCR_EL2: binary points below the minimum become the minimum (so writing 0 resets
- * them, which KVM's vgic_v3_enable() relies on), VFIQEn reads as 1, VPMR keeps PRIbits bits.
+ * them, which KVM's vgic_v3_enable() relies on), VFIQEn reads as 1 and VAckCtl as 0 with
+ * ICC_SRE_EL1.SRE = 1 (both as written for a legacy guest), VPMR keeps PRIbits bits.
  */
 export function writeIchVmcr(cpu: Cpu, v: number): void {
-  let x = (v & VMCR_WRITABLE & 0x00ffffff) | ICH_VMCR_FIQ_EN | (((v >>> ICH_VMCR_PMR_SHIFT) & PMR_MASK) << ICH_VMCR_PMR_SHIFT);
+  let x = (v & VMCR_WRITABLE & 0x00ffffff) | (((v >>> ICH_VMCR_PMR_SHIFT) & PMR_MASK) << ICH_VMCR_PMR_SHIFT);
+  if (cpu.s[G.NSRE] === 0) x = (x & ~ICH_VMCR_ACK_CTL) | ICH_VMCR_FIQ_EN;
   const b0 = (x >>> ICH_VMCR_BPR0_SHIFT) & 7;
   const b1 = (x >>> ICH_VMCR_BPR1_SHIFT) & 7;
   if (b0 < MIN_BPR0) x = (x & ~(7 << ICH_VMCR_BPR0_SHIFT)) | (MIN_BPR0 << ICH_VMCR_BPR0_SHIFT);
@@ -665,13 +680,30 @@ export function writeIchApr(cpu: Cpu, group: 0 | 1, n: number, v: number): void 
   gicVcpuIfUpdate(cpu);
 }
 
+/** ICC_SRE_EL1.SRE as the vCPU's EL1 has it (1: System register interface; 0: legacy GICV_*). */
+export function vcpuIfSre(cpu: Cpu): boolean {
+  return cpu.s[G.NSRE] === 0;
+}
+
+/**
+ * Set the vCPU's ICC_SRE_EL1.SRE (KVM's vgic_v3_enable(): vgic_sre = SRE | DFB | DIB for a GICv3
+ * guest, 0 for a GICv2 one). SRE = 1 makes VMCR.VFIQEn RES1 and VAckCtl RES0 again.
+ */
+export function setVcpuIfSre(cpu: Cpu, sre: boolean): void {
+  cpu.s[G.NSRE] = sre ? 0 : 1;
+  writeIchVmcr(cpu, cpu.s[G.VMCR]);
+}
+
 /**
  * The interface at reset (what KVM's vgic_v3_enable() sets up, En still 0): LRs and APRs clear,
- * VMCR with the minimum binary points and VFIQEn, HCR 0; the lines it drove dropped.
+ * SRE = 1, VMCR with the minimum binary points and VFIQEn, HCR 0; the lines it drove dropped.
+ * A GICv2 guest's hypervisor then clears SRE (setVcpuIfSre).
  */
 export function gicVcpuIfReset(cpu: Cpu): void {
   const s = cpu.s;
   for (let w = G.LR0; w < G.HCR; w++) s[w] = 0;
+  s[G.NSRE] = 0;
+  s[G.NSRE + 1] = 0;
   writeIchHcr(cpu, 0);
   writeIchVmcr(cpu, 0);
   s[G.HCR + 1] = 0;
