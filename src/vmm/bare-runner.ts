@@ -94,6 +94,8 @@ export interface BareRunOptions {
   kernelName?: string;
   /** Interrupt controller: 3 = virt's GICv3 on the hypervisor's vGICv3 (default), or 'none'. */
   gic?: 3 | 'none';
+  /** VmOptions.blockThreshold: executions before a block is compiled; 0 at once, -1 never. */
+  blockThreshold?: number;
 }
 
 /** virt's GICv3 frames (hw/arm/virt.c base_memmap[VIRT_GIC_DIST], [VIRT_GIC_REDIST]). */
@@ -165,6 +167,7 @@ export class BareMachine {
 
   private constructor(opts: BareRunOptions) {
     const { memMiB, cpu: cpuName, limit, gic } = checkOptions(opts);
+    const blockThreshold = checkBlockThreshold(opts.blockThreshold);
     this.limit = limit;
     this.ramSize = memMiB * 1024 * 1024;
     const elf = parseElf(opts.kernel, { name: opts.kernelName ?? 'kernel', ram: { base: RAM_BASE, size: this.ramSize } });
@@ -182,7 +185,7 @@ export class BareMachine {
 
     this.kvm = new Kvm({ cpu: cpuName });
     try {
-      this.vm = this.kvm.createVm({ ipaBits: 40, memoryLimitBytes: this.ramSize + VM_OVERHEAD });
+      this.vm = this.kvm.createVm({ ipaBits: 40, memoryLimitBytes: this.ramSize + VM_OVERHEAD, blockThreshold });
       this.ram = this.vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(RAM_BASE), size: BigInt(this.ramSize) });
     } catch {
       throw new InvalidArgumentError('memMiB', `cannot allocate ${memMiB} MiB of guest RAM`);
@@ -388,6 +391,13 @@ function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limi
   const gic = opts.gic ?? 3;
   if (gic !== 3 && gic !== 'none') throw new InvalidArgumentError('gic', `gic: expected 3 or 'none', got ${String(gic)}`);
   return { memMiB, cpu, limit, gic };
+}
+
+function checkBlockThreshold(v: number | undefined): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v >= -1 && v <= 254)) {
+    throw new InvalidArgumentError('blockThreshold', `block threshold must be an integer from -1 (off) to 254, got ${String(v)}`);
+  }
+  return v;
 }
 
 /** Boot an ELF image on the bare machine and run it to the end (see the module comment). */
