@@ -7,9 +7,10 @@
  * compiler calls the executor instead. The differential tests run the same sequences through
  * both (tests/diff with blocks on).
  *
- * Emitted code sees: `s` (the register file), `cpu`, `pc` and `pcHi` (the address of the block's
- * first instruction), `ic` (cpu.icount before the block, or before this pass of a loop), and the
- * helpers the compiler passes in: A = checkSpAlignment, M = mul64, R = r64.
+ * Emitted code sees: `s` (the register file), `cpu`, `pb` and `pcHi` (the virtual address of the
+ * code page: instruction addresses are pb + a constant, which never carries into the high word,
+ * see compile.ts), `ic` (cpu.icount before the block), and the helpers the compiler passes in:
+ * A = checkSpAlignment, M = mul64, R = r64.
  *
  * Anything that can fault starts with `c.sync`, which makes s[S.PC] (the next instruction, the
  * interpreter's convention) and cpu.icount exact first, so an exception taken from inside a block
@@ -20,8 +21,8 @@ import { BITMASK, BITMASK_OK } from '../exec/data-proc-imm.js';
 import { gprSyn } from '../exec/ldst.js';
 
 export interface EmitCtx {
-  /** Index of the instruction in the block: its address is pc + 4 * j. */
-  readonly j: number;
+  /** Byte offset of the instruction in its page: its address is pb + at. */
+  readonly at: number;
   /** Statements making s[S.PC] and cpu.icount exact for this instruction (before a fault). */
   readonly sync: string;
 }
@@ -102,8 +103,8 @@ const adr: Emit = (insn, c) => {
   const d = rd(insn);
   if (d === 31) return '';
   const imm = ((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3)) << 11 >> 11;
-  const off = 4 * c.j + imm;
-  return `const rl=(pc+${int(off)})|0;${set64(d, false, 'rl', `(pcHi+${off < 0 ? -1 : 0}+((rl>>>0)<(pc>>>0)?1:0))|0`)}`;
+  const off = c.at + imm;
+  return `const rl=(pb+${int(off)})|0;${set64(d, false, 'rl', `(pcHi+${off < 0 ? -1 : 0}+((rl>>>0)<(pb>>>0)?1:0))|0`)}`;
 };
 
 const adrp: Emit = (insn) => {
@@ -112,7 +113,7 @@ const adrp: Emit = (insn) => {
   const imm = ((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3)) << 11 >> 11;
   const ol = (imm << 12) | 0;
   const oh = imm >> 20;
-  return `const pb=pc&-4096,rl=(pb+${int(ol)})|0;${set64(d, false, 'rl', `(pcHi+${int(oh)}+((rl>>>0)<(pb>>>0)?1:0))|0`)}`;
+  return `const rl=(pb+${int(ol)})|0;${set64(d, false, 'rl', `(pcHi+${int(oh)}+((rl>>>0)<(pb>>>0)?1:0))|0`)}`;
 };
 
 /** SBFM/UBFM (BFM keeps the destination's other bits: left to its executor). */
