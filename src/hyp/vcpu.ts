@@ -40,6 +40,7 @@ export class Vcpu {
     this.vm = vm;
     this.id = id;
     this.cpu = new Cpu(vm.mem, vm.model, id);
+    this.cpu.blockThreshold = vm.blockThreshold;
   }
 
   get initialized(): boolean {

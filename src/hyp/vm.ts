@@ -5,6 +5,7 @@
  * out by setUserMemoryRegion() never detach.
  */
 import { HostMemory } from '../arch/aarch64/host-memory.js';
+import { DEFAULT_BLOCK_THRESHOLD } from '../arch/aarch64/cpu.js';
 import type { CpuModel } from '../arch/aarch64/cpus/model.js';
 import { Stage2PageTable } from './arm/stage2-pgtable.js';
 import { Vcpu } from './vcpu.js';
@@ -46,6 +47,13 @@ export interface VmOptions {
   ipaBits?: number;
   /** Host memory reserved for the VM (RAM slots + vCPU state + stage-2 tables); default 2 GiB. */
   memoryLimitBytes?: number;
+  /**
+   * typevisor's accelerator setting (no KVM counterpart; QEMU's -accel tcg options play this
+   * role): how many times a block of guest code runs in the interpreter before it is compiled
+   * (src/arch/aarch64/blocks/). 0 compiles at first sight, -1 turns the compiler off; default
+   * DEFAULT_BLOCK_THRESHOLD (32). Integer from -1 to 254.
+   */
+  blockThreshold?: number;
 }
 
 /** The most vCPUs a VM may have (KVM_CAP_MAX_VCPUS); GICv3 redistributor space fits 123 at QEMU's map. */
@@ -74,6 +82,8 @@ export class Vm {
    */
   nisvToUser = false;
   readonly stats = new VmStats();
+  /** VmOptions.blockThreshold, given to every vCPU's CPU. */
+  readonly blockThreshold: number;
   /** Arm-part private state (PSCI, devices), owned by src/hyp/arm/. */
   arch: unknown = undefined;
 
@@ -86,6 +96,11 @@ export class Vm {
     if (!Number.isInteger(limit) || limit < 1 << 24 || limit > 2 ** 32 - 65536) {
       throw new KvmError('EINVAL', `createVm: memoryLimitBytes must be from 16 MiB to 4 GiB - 64 KiB, got ${String(limit)}`, 'memoryLimitBytes');
     }
+    const threshold = opts.blockThreshold ?? DEFAULT_BLOCK_THRESHOLD;
+    if (!Number.isInteger(threshold) || threshold < -1 || threshold > 254) {
+      throw new KvmError('EINVAL', `createVm: blockThreshold must be an integer from -1 (off) to 254, got ${String(threshold)}`, 'blockThreshold');
+    }
+    this.blockThreshold = threshold;
     this.kvm = kvm;
     this.vmid = vmid;
     this.ipaBits = ipaBits;

@@ -101,6 +101,8 @@ export interface BareRunOptions {
    * gic-version=2 on the vGICv2, or 'none'.
    */
   gic?: 2 | 3 | 'none';
+  /** VmOptions.blockThreshold: executions before a block is compiled; 0 at once, -1 never. */
+  blockThreshold?: number;
 }
 
 /** virt's GICv3 frames (hw/arm/virt.c base_memmap[VIRT_GIC_DIST], [VIRT_GIC_REDIST]). */
@@ -174,6 +176,7 @@ export class BareMachine {
 
   private constructor(opts: BareRunOptions) {
     const { memMiB, cpu: cpuName, limit, gic } = checkOptions(opts);
+    const blockThreshold = checkBlockThreshold(opts.blockThreshold);
     this.limit = limit;
     this.ramSize = memMiB * 1024 * 1024;
     const elf = parseElf(opts.kernel, { name: opts.kernelName ?? 'kernel', ram: { base: RAM_BASE, size: this.ramSize } });
@@ -191,7 +194,7 @@ export class BareMachine {
 
     this.kvm = new Kvm({ cpu: cpuName });
     try {
-      this.vm = this.kvm.createVm({ ipaBits: 40, memoryLimitBytes: this.ramSize + VM_OVERHEAD });
+      this.vm = this.kvm.createVm({ ipaBits: 40, memoryLimitBytes: this.ramSize + VM_OVERHEAD, blockThreshold });
       this.ram = this.vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(RAM_BASE), size: BigInt(this.ramSize) });
     } catch {
       throw new InvalidArgumentError('memMiB', `cannot allocate ${memMiB} MiB of guest RAM`);
@@ -411,6 +414,13 @@ function checkOptions(opts: BareRunOptions): { memMiB: number; cpu: string; limi
   const gic = opts.gic ?? 3;
   if (gic !== 2 && gic !== 3 && gic !== 'none') throw new InvalidArgumentError('gic', `gic: expected 2, 3 or 'none', got ${String(gic)}`);
   return { memMiB, cpu, limit, gic };
+}
+
+function checkBlockThreshold(v: number | undefined): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v >= -1 && v <= 254)) {
+    throw new InvalidArgumentError('blockThreshold', `block threshold must be an integer from -1 (off) to 254, got ${String(v)}`);
+  }
+  return v;
 }
 
 /** Boot an ELF image on the bare machine and run it to the end (see the module comment). */

@@ -19,6 +19,7 @@ import { max } from '../../src/arch/aarch64/cpus/max.js';
 import { Stop, P } from '../../src/arch/aarch64/cpu.js';
 import { S, SR, srIndex } from '../../src/arch/aarch64/state.js';
 import { run } from '../../src/arch/aarch64/run.js';
+import { blockStats } from '../../src/arch/aarch64/blocks/compile.js';
 import { lookup, ACC_READ } from '../../src/arch/aarch64/mmu/access.js';
 import { ACC_EXEC } from '../../src/arch/aarch64/mmu/translate.js';
 import { Case, Result, genBatch, encodeBatch, decodeResults, CODE, DATA, BUFSZ, MAXW, RESERVED, BASE_REG } from './gen.js';
@@ -68,10 +69,20 @@ function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
+/** WFI: what block mode puts past a case's words and in the vectors, to end run(). */
+const WFI = 0xd503207f;
+
+/**
+ * Runs cases on typevisor's CPU. Interpreter mode (blocks = false) steps one instruction per
+ * run() call with blocks off. Block mode compiles every block at first sight
+ * (cpu.blockThreshold = 0) and runs the whole case in one run() call: the words past the case
+ * and the exception vectors hold WFI, which stops run() with PC just past it.
+ */
 class TvRunner {
   readonly m: TestMachine;
-  constructor(readonly mmu: boolean) {
+  constructor(readonly mmu: boolean, readonly blocks = false) {
     this.m = makeMachine({ model: max });
+    this.m.cpu.blockThreshold = blocks ? 0 : -1;
     this.m.cpu.setSr(SR.VBAR_EL1, VBAR, 0);
     if (mmu) this.enableMmu();
   }
@@ -135,11 +146,44 @@ class TvRunner {
     return undefined;
   }
 
+  /** Block mode: one run() to the WFI past the end or in a vector; returns the error, if any. */
+  runBlocks(end: number): string | undefined {
+    const cpu = this.m.cpu;
+    const s = cpu.s;
+    const stop = run(cpu, STEP_LIMIT);
+    const pc = u64(s[S.PC], s[S.PC_HI]) - 4n;
+    if (stop === Stop.WFI) {
+      if (pc >= BigInt(VBAR) && pc < BigInt(VBAR + 0x800)) {
+        const esr = s[srIndex(SR.ESR_EL1)] >>> 0;
+        const elr = u64(s[srIndex(SR.ELR_EL1)], s[srIndex(SR.ELR_EL1) + 1]);
+        const far = u64(s[srIndex(SR.FAR_EL1)], s[srIndex(SR.FAR_EL1) + 1]);
+        const ec = esr >>> 26;
+        return (
+          `exception to EL1: ESR_EL1 0x${esr.toString(16)} (EC 0x${ec.toString(16)}${ec === 0 ? ', UNDEF' : ''}) ` +
+          `at word ${Number(elr - BigInt(CODE)) / 4}${ec === 0x25 || ec === 0x24 ? `, FAR 0x${far.toString(16)}` : ''}`
+        );
+      }
+      if (pc >= BigInt(end) && pc <= BigInt(CODE + 4 * MAXW)) return undefined;
+      return `WFI at 0x${pc.toString(16)}, outside the case`;
+    }
+    if (stop === Stop.TRAP) return `trap to EL2: ESR_EL2 0x${(s[S.ESR_EL2] >>> 0).toString(16)} at word ${Number(pc + 4n - BigInt(CODE)) / 4}`;
+    if (stop === Stop.INTERNAL_ERROR) {
+      const e = cpu.internalError;
+      return `internal error: ${e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 3).join(' | ') : String(e)}`;
+    }
+    return `run stopped with ${stop} at 0x${(pc + 4n).toString(16)} (step limit?)`;
+  }
+
   runCase(c: Case): Result {
     const m = this.m;
     const cpu = m.cpu;
     const s = cpu.s;
-    loadWords(m, CODE, c.words);
+    if (this.blocks) {
+      loadWords(m, CODE, c.words.concat(new Array<number>(MAXW + 1 - c.words.length).fill(WFI)));
+      loadWords(m, VBAR, new Array<number>(0x200).fill(WFI));
+    } else {
+      loadWords(m, CODE, c.words);
+    }
     m.mem.writeBytes(m.ramHost + (DATA - m.ramBase), c.buf);
     for (let i = 0; i < 31; i++) setX(cpu, i, c.x[i]);
     setNzcv(cpu, c.nzcv);
@@ -148,7 +192,8 @@ class TvRunner {
     cpu.exclValid = false;
     const end = CODE + 4 * c.words.length;
     let error: string | undefined;
-    for (let step = 0; ; step++) {
+    if (this.blocks) error = this.runBlocks(end);
+    for (let step = 0; !this.blocks; step++) {
       const pc = u64(s[S.PC], s[S.PC_HI]);
       if (pc >= BigInt(end) && pc <= BigInt(CODE + 4 * MAXW)) break;
       if (pc >= BigInt(VBAR) && pc < BigInt(VBAR + 0x800)) {
@@ -256,7 +301,18 @@ function mnemonicClass(dis: string): string {
 
 // ---- the test ------------------------------------------------------------------------------
 
-test(`differential: ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (seed ${SEED})`, (t) => {
+for (const blocks of [false, true]) {
+  const what = blocks ? 'compiled blocks' : 'interpreter';
+  test(`differential (${what}): ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (seed ${SEED})`, (t) => diffTest(t, blocks));
+}
+
+/** What the test uses of node:test's context (its class is not exported by @types/node 20). */
+interface TestContext {
+  skip(message?: string): void;
+  diagnostic(message: string): void;
+}
+
+function diffTest(t: TestContext, blocks: boolean): void {
   if (!qemuAvailable()) {
     const msg = 'qemu-aarch64 not found: install qemu-user (Debian) to run the differential test';
     if (process.env.CI) assert.fail(msg);
@@ -290,7 +346,7 @@ test(`differential: ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (se
   }
   const unEnv = process.env.TV_DIFF_UNALIGNED ?? 'auto';
   const unaligned = unEnv === 'auto' ? mmu : unEnv === '1';
-  const mode = `MMU ${mmu ? 'on' : 'off'} (${why}), ${unaligned ? 'unaligned accesses enabled' : 'aligned accesses only'}`;
+  const mode = `${blocks ? 'compiled blocks' : 'interpreter'}, MMU ${mmu ? 'on' : 'off'} (${why}), ${unaligned ? 'unaligned accesses enabled' : 'aligned accesses only'}`;
   t.diagnostic(`mode: ${mode}`);
 
   let cases = genBatch(SEED, COUNT, { unaligned });
@@ -300,7 +356,7 @@ test(`differential: ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (se
     indices = [ONLY];
   }
   const q = runQemu(cases);
-  const tv = new TvRunner(mmu);
+  const tv = new TvRunner(mmu, blocks);
   const failing: number[] = [];
   const res: Result[] = [];
   for (let i = 0; i < cases.length; i++) {
@@ -310,6 +366,11 @@ test(`differential: ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (se
   }
   const elapsed = Date.now() - t0;
   t.diagnostic(`${cases.length - failing.length}/${cases.length} sequences match (${elapsed} ms)`);
+  if (blocks) {
+    const b = blockStats;
+    t.diagnostic(`blocks compiled: ${b.compiled}, instructions in them ${b.instructions}, by emitted code ${b.emitted} (the rest by executors)`);
+    assert.ok(b.compiled >= cases.length, 'block mode compiled no blocks');
+  }
   if (failing.length === 0) return;
 
   // Find each failure's culprit: the faulting word for an exception; for a mismatch, the first
@@ -388,4 +449,4 @@ test(`differential: ${COUNT} random A64 sequences, typevisor vs qemu-aarch64 (se
   ].join('\n');
   writeFileSync(reportPath, header + '\n\n' + details.join('\n\n') + '\n');
   assert.fail(`${header}\n\nfirst failures:\n\n${details.slice(0, 5).join('\n\n')}\n\nfull report: ${reportPath}`);
-});
+}

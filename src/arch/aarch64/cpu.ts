@@ -19,6 +19,7 @@ import type { CpuModel } from './cpus/model.js';
 import { ID_REG_ENCODINGS, idRegIndex } from './cpus/model.js';
 import { Features, featuresFromIdRegs } from './features.js';
 import { readSlow, writeSlow } from './mmu/access.js';
+import { BlockPage } from './blocks/block-page.js';
 
 /**
  * Software TLB geometry. `const enum`s are inlined by tsc (no import cycles at load).
@@ -66,6 +67,10 @@ export const enum Stop {
 }
 
 const EMPTY_OPS = new Uint16Array(PAGE_SHIFT === 12 ? 1024 : 0);
+const EMPTY_BLOCKS = new BlockPage();
+
+/** Default for Cpu.blockThreshold. */
+export const DEFAULT_BLOCK_THRESHOLD = 32;
 
 export class Cpu implements MemoryClient {
   readonly mem: HostMemory;
@@ -105,6 +110,14 @@ export class Cpu implements MemoryClient {
   fetchHostWord = 0;
   fetchOps: Uint16Array = EMPTY_OPS;
   fetchHostPage = -1;
+  /** The compiled blocks of the fetch cache's page (blocks/). */
+  fetchBlocks: BlockPage = EMPTY_BLOCKS;
+  /**
+   * How many times a block entry is reached before it is compiled to a JavaScript function
+   * (blocks/compile.ts): 0 compiles at first sight (tests), -1 never (interpreter only).
+   * At most 254 (the heat counters are bytes).
+   */
+  blockThreshold = DEFAULT_BLOCK_THRESHOLD;
 
   /** Set by whatever ends the run loop (Stop.*); 0 while running. */
   stop = 0;

@@ -5,8 +5,11 @@
  * byte offset into this memory; stage-2 translation outputs one.
  *
  * It also keeps what is cached about code: a flag per 4 KiB host page that holds decoded
- * instructions, and the decoded op ids themselves, dropped when the page is written.
+ * instructions, the decoded op ids themselves and the blocks compiled from them (blocks/),
+ * all dropped when the page is written.
  */
+
+import { BlockPage } from './blocks/block-page.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -36,6 +39,8 @@ export class HostMemory {
   readonly codePage: Uint8Array;
   /** Decoded op ids per host page (0 = not decoded yet), created on first execution. */
   readonly decoded: (Uint16Array | undefined)[] = [];
+  /** Compiled blocks per host page (blocks/block-page.ts), created with the decoded ops. */
+  readonly blockPages: (BlockPage | undefined)[] = [];
   private readonly clients: MemoryClient[] = [];
 
   constructor(initialBytes = 1 << 20, maximumBytes = MAX_WASM_PAGES * WASM_PAGE) {
@@ -90,12 +95,13 @@ export class HostMemory {
     return base;
   }
 
-  /** Op ids for a host page, creating (and marking the page as code) on first use. */
+  /** Op ids for a host page, creating them (and its BlockPage, and marking the page as code) on first use. */
   decodedPage(hostPage: number): Uint16Array {
     let d = this.decoded[hostPage];
     if (d === undefined) {
       d = new Uint16Array(PAGE_SIZE >>> 2);
       this.decoded[hostPage] = d;
+      this.blockPages[hostPage] = new BlockPage();
       this.codePage[hostPage] = 1;
       for (let i = 0; i < this.clients.length; i++) this.clients[i].revokeWrite(hostPage);
     }
@@ -107,6 +113,7 @@ export class HostMemory {
     if (this.codePage[hostPage] === 0) return;
     this.codePage[hostPage] = 0;
     this.decoded[hostPage] = undefined;
+    this.blockPages[hostPage] = undefined;
     for (let i = 0; i < this.clients.length; i++) this.clients[i].codeDropped(hostPage);
   }
 
@@ -114,6 +121,7 @@ export class HostMemory {
   dropAllCode(): void {
     this.codePage.fill(0);
     this.decoded.length = 0;
+    this.blockPages.length = 0;
     for (let i = 0; i < this.clients.length; i++) this.clients[i].codeDropped(-1);
   }
 

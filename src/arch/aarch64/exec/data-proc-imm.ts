@@ -145,8 +145,8 @@ export function subsImm64(cpu: Cpu, insn: number): void {
  * N:immr:imms, precomputed: BITMASK[2i], BITMASK[2i + 1] = wmask as (lo, hi) replicated to 64
  * bits (its low word is the 32-bit mask), BITMASK_OK[i] = 0 for reserved immediates (UNDEFINED).
  */
-const BITMASK = new Int32Array(8192 * 2);
-const BITMASK_OK = new Uint8Array(8192);
+export const BITMASK = new Int32Array(8192 * 2);
+export const BITMASK_OK = new Uint8Array(8192);
 for (let i = 0; i < 8192; i++) {
   const immN = i >>> 12;
   const immr = (i >>> 6) & 63;

@@ -78,7 +78,7 @@ export function addrLiteral(cpu: Cpu, insn: number): number {
  * SSE = opc<1> (sign-extending loads), SRT = Rt, SF = the register is 64-bit (X forms and loads
  * that sign-extend to 64 bits). dataSyndrome() inlined for the hot path.
  */
-function gprSyn(insn: number): number {
+export function gprSyn(insn: number): number {
   const size = insn >>> 30;
   const opc = (insn >>> 22) & 3;
   return ISS_ISV | (size << ISS_SAS_SHIFT) | ((opc >>> 1) << 21) | ((insn & 31) << ISS_SRT_SHIFT) | (size === 3 || opc === 2 ? ISS_SF : 0);
