@@ -3,7 +3,8 @@
  * the way kvmtool's builtin-run.c declares OPT_* rows, and the parser and the help text both come
  * from the table.
  *
- *   typevisor run --kernel FILE [-m MiB] [--cpu cortex-a57|max] [--gic 2|3|none] [--max-insns N] [--stats]
+ *   typevisor run --kernel FILE [-m MiB] [--cpu cortex-a57|max] [--gic 2|3|none] [--max-insns N]
+ *                 [--block-threshold N|off] [--stats]
  *
  * The run drives the guest through the hypervisor's KVM-shaped API alone (bare-runner.ts);
  * --stats adds the VM's exit statistics (kvm_stat's counters, exits by EC and by exit reason).
@@ -16,6 +17,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
+import { DEFAULT_BLOCK_THRESHOLD } from '../arch/aarch64/cpu.js';
 import { runBareMetal, DEFAULT_MEM_MIB, MAX_MEM_MIB } from './bare-runner.js';
 import { formatStats } from '../hyp/stats.js';
 import { VmmInputError, InvalidArgumentError } from './errors.js';
@@ -43,6 +45,13 @@ export const RUN_OPTIONS: readonly OptRow[] = [
   { name: '--cpu', type: 'choice', arg: 'MODEL', help: 'CPU model', default: 'cortex-a57', choices: () => Object.keys(CPU_MODELS) },
   { name: '--gic', type: 'choice', arg: 'VERSION', help: "interrupt controller: 3 (virt's GICv3 on the vGICv3), 2 (virt's gic-version=2 on the vGICv2) or none", default: '3', choices: () => ['2', '3', 'none'] },
   { name: '--max-insns', type: 'count', arg: 'N', help: 'stop after N guest instructions (exit status 2)' },
+  {
+    name: '--block-threshold',
+    type: 'string',
+    arg: 'N|off',
+    help: 'compile a block of guest code to JavaScript after it ran N times (0..254; 0 = at once); off = interpreter only',
+    default: String(DEFAULT_BLOCK_THRESHOLD),
+  },
   { name: '--stats', type: 'flag', help: 'print instructions, time, MIPS and the exit statistics (by exit reason and EC) on stderr at the end' },
   { name: '--help', alias: '-h', type: 'flag', help: 'show this help' },
 ];
@@ -75,7 +84,7 @@ function runHelp(): string {
     let help = o.help;
     if (o.choices !== undefined) help += ` (${o.choices().join(', ')})`;
     if (o.default !== undefined) help += ` [default: ${o.default}]`;
-    lines.push(`  ${flags.padEnd(24)}${help}`);
+    lines.push(`  ${flags.padEnd(27)} ${help}`);
   }
   lines.push('', 'Exit status: 0 guest powered off, 1 bad input, 2 guest error, halt or instruction limit.', '');
   return lines.join('\n');
@@ -179,6 +188,15 @@ async function cmdRun(argv: readonly string[], io: CliIo): Promise<number> {
     maxInstructions = n;
   }
 
+  let blockThreshold: number | undefined;
+  const btArg = args.get('--block-threshold');
+  if (typeof btArg === 'string') {
+    blockThreshold = btArg === 'off' ? -1 : /^\d+$/.test(btArg) ? Number(btArg) : NaN;
+    if (!(blockThreshold >= -1 && blockThreshold <= 254)) {
+      throw new InvalidArgumentError('--block-threshold', `--block-threshold: '${btArg}' is not a count from 0 to 254 or 'off'`);
+    }
+  }
+
   let kernel: Uint8Array;
   try {
     kernel = new Uint8Array(readFileSync(kernelPath));
@@ -194,6 +212,7 @@ async function cmdRun(argv: readonly string[], io: CliIo): Promise<number> {
     cpu,
     gic,
     maxInstructions,
+    blockThreshold,
     kernelName: kernelPath,
     console: (b) => io.stdout(b),
     warn: (line) => io.stderr(line),

@@ -171,3 +171,26 @@ test('--stats prints instructions and MIPS, then the exit statistics by EC and e
     f.done();
   }
 });
+
+test('--block-threshold takes 0..254 or off, runs the guest the same either way, and refuses anything else', async () => {
+  // A counting loop (x0 from 0 to 1000: add, cmp, b.ne), then 'A' on the UART and SYSTEM_OFF.
+  const words = [0xd2800000, 0x91000400, 0xf10fa01f, 0x54ffffc1, 0xd2a12000, 0x52800821, 0x39000001, 0x52800100, 0x72b08000, 0xd4000002];
+  const data = new Uint8Array(words.length * 4);
+  words.forEach((w, i) => new DataView(data.buffer).setUint32(4 * i, w, true));
+  const f = tmpFile('loop.elf', writeElf(0x40080000, [{ paddr: 0x40080000, data }]));
+  try {
+    for (const v of ['0', '1', '254', 'off']) {
+      const r = await cli('run', '--kernel', f.path, '-m', '16', '--block-threshold', v, '--stats');
+      assert.equal(r.code, 0, r.err.join('\n'));
+      assert.equal(r.out, 'A');
+      assert.match(r.err[0], /^typevisor: 3007 instructions in /, `--block-threshold ${v}`);
+    }
+    for (const v of ['255', '-1', 'x', '']) {
+      const r = await cli('run', '--kernel', f.path, '--block-threshold', v);
+      assert.equal(r.code, 1);
+      assert.deepEqual(r.err, [`typevisor: --block-threshold: '${v}' is not a count from 0 to 254 or 'off'`]);
+    }
+  } finally {
+    f.done();
+  }
+});

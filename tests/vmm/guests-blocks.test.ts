@@ -8,35 +8,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join, dirname } from 'node:path';
-import { runBareMetal, type BareRunOptions } from '../../src/vmm/bare-runner.js';
+import { runBareMetal } from '../../src/vmm/bare-runner.js';
+import { guests, guestElf, guestGolden } from '../helpers/guests.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const guestsDir = join(root, 'tests', 'guests');
-
-interface GuestEntry {
-  name: string;
-  cpu: string;
-  memMiB: number;
-  purpose?: string;
-  gic?: number;
-  pending?: boolean | string;
-}
-
-const manifest: GuestEntry[] = JSON.parse(readFileSync(join(guestsDir, 'guests.json'), 'utf8'));
-
-for (const g of manifest) {
+for (const g of guests) {
   if (g.purpose === 'bench' || g.pending) continue;
   test(`guest ${g.name}: compiled at first sight, interpreted only, and by default, the same output and instruction count`, () => {
-    const elf = join(guestsDir, 'build', `${g.name}.elf`);
+    const elf = guestElf(g);
     assert.ok(existsSync(elf), `${elf} is missing: run tests/guests/build.sh`);
-    const golden = readFileSync(join(guestsDir, 'golden', `${g.name}.txt`), 'utf8');
+    const golden = readFileSync(guestGolden(g), 'utf8');
     const kernel = new Uint8Array(readFileSync(elf));
     const counts: number[] = [];
     for (const blockThreshold of [0, -1, undefined]) {
-      const opts = { kernel, cpu: g.cpu, memMiB: g.memMiB, maxInstructions: 500_000_000, blockThreshold, gic: g.gic } as BareRunOptions;
-      const r = runBareMetal(opts);
+      const r = runBareMetal({ kernel, cpu: g.cpu, memMiB: g.memMiB, maxInstructions: 500_000_000, blockThreshold, gic: g.gic ?? 3 });
       assert.equal(r.console, golden, `blockThreshold ${String(blockThreshold)}`);
       assert.equal(r.exit, 'poweroff', r.message);
       counts.push(r.instructions);

@@ -64,6 +64,11 @@ export const enum Stop {
   REQUEST = 3,
   /** A typevisor bug surfaced as a host exception (in cpu.internalError); the host lives on. */
   INTERNAL_ERROR = 4,
+  /**
+   * The guest wrote CNTx_CTL_EL0 or CNTx_TVAL_EL0 with cpu.stopOnTimerWrite set: the timer's
+   * deadline may have moved (the hypervisor bounds its next chunk by it). PC is past the write.
+   */
+  TIMER = 5,
 }
 
 const EMPTY_OPS = new Uint16Array(PAGE_SHIFT === 12 ? 1024 : 0);
@@ -121,6 +126,8 @@ export class Cpu implements MemoryClient {
 
   /** Set by whatever ends the run loop (Stop.*); 0 while running. */
   stop = 0;
+  /** End run() with Stop.TIMER after a guest write to a timer's CTL or TVAL (timer.ts). */
+  stopOnTimerWrite = false;
   /** The host error behind Stop.INTERNAL_ERROR. */
   internalError: unknown = undefined;
   /** Non-zero when an interrupt may be deliverable: checked before each instruction. */

@@ -14,11 +14,10 @@
  * timerDeadlineMs(), and ends an interpreter chunk at the timer's deadline: timerDeadlineIcount()
  * in deterministic mode (exact), timerDeadlineMs() converted at the vCPU's measured speed with the
  * host clock. So that a guest re-arming its timer without trapping (MSR CNTx_CTL_EL0 / TVAL) is
- * seen at once, a CPU whose run loop opts in (timerKickOnWrite) ends its run() after such a write
- * with Stop.REQUEST, marked so that timerTakeKick() tells it from a real stop request. 64-bit values
- * are (lo, hi) pairs: reads return lo and leave hi in cpu.rhi.
+ * seen at once, such a write ends run() with Stop.TIMER when the hypervisor set
+ * cpu.stopOnTimerWrite. 64-bit values are (lo, hi) pairs: reads return lo and leave hi in cpu.rhi.
  */
-import type { Cpu } from './cpu.js';
+import { Stop, type Cpu } from './cpu.js';
 import { S, SR, srIndex } from './state.js';
 
 /** Which timer: the virtual timer (CNTV_*, PPI 27) or the EL1 physical timer (CNTP_*, PPI 30). */
@@ -70,29 +69,9 @@ function cvalWord(which: number): number {
   return srIndex(which === TIMER_VIRT ? SR.CNTV_CVAL_EL0 : SR.CNTP_CVAL_EL0);
 }
 
-/** CPUs whose run loop asked to be kicked out of run() by a timer write, and those kicked. */
-const kickOnWrite = new WeakSet<Cpu>();
-const kicked = new WeakSet<Cpu>();
-
-/**
- * Opt a CPU in (or out): a guest write to CNTx_CTL_EL0 or CNTx_TVAL_EL0 (which may move the
- * deadline) then ends run() after the instruction, with Stop.REQUEST. A bare run() is not affected.
- */
-export function timerKickOnWrite(cpu: Cpu, on: boolean): void {
-  if (on) kickOnWrite.add(cpu);
-  else kickOnWrite.delete(cpu);
-}
-
-/** Whether the last Stop.REQUEST came from a timer write (and forget it). */
-export function timerTakeKick(cpu: Cpu): boolean {
-  return kicked.delete(cpu);
-}
-
+/** A write that may move a timer's deadline: end run() if the hypervisor asked (Stop.TIMER). */
 function timerWritten(cpu: Cpu): void {
-  if (cpu.stop === 0 && kickOnWrite.has(cpu)) {
-    kicked.add(cpu);
-    cpu.requestStop();
-  }
+  if (cpu.stopOnTimerWrite && cpu.stop === 0) cpu.stop = Stop.TIMER;
 }
 
 /** Whether (ahi, alo) >= (bhi, blo) as unsigned 64-bit numbers. */

@@ -14,7 +14,7 @@
  * little short; a chunk that ends before the condition holds is followed by another bounded one,
  * at least TIMER_CHUNK_MIN long, so the interrupt is late by at most about that many instructions
  * (plus any error in the speed estimate). A guest re-arming its timer with MSR (no trap) ends the
- * chunk after the write to CNTx_CTL_EL0 or CNTx_TVAL_EL0 (timerKickOnWrite()), so the next chunk is
+ * chunk after the write to CNTx_CTL_EL0 or CNTx_TVAL_EL0 (Stop.TIMER), so the next chunk is
  * bounded by the new deadline; a write to CVAL alone is seen at the end of the chunk (Linux writes
  * CTL after CVAL in set_next_event()). These re-entries are not exits: no statistic counts them.
  *
@@ -31,7 +31,7 @@ import { KvmError } from '../errors.js';
 import { Stop } from '../../arch/aarch64/cpu.js';
 import { S } from '../../arch/aarch64/state.js';
 import { run } from '../../arch/aarch64/run.js';
-import { TIMER_PHYS, TIMER_VIRT, timerDeadlineIcount, timerDeadlineMs, timerKickOnWrite, timerTakeKick } from '../../arch/aarch64/timer.js';
+import { TIMER_PHYS, TIMER_VIRT, timerDeadlineIcount, timerDeadlineMs } from '../../arch/aarch64/timer.js';
 import {
   KVM_EXIT_INTR,
   KVM_EXIT_MMIO,
@@ -42,7 +42,7 @@ import {
 } from '../uapi/kvm.js';
 import { handleTrapExit, kvmVcpuTryWake, kvmVcpuWfi, RESUME } from './exits.js';
 import { handleMmioReturn } from './mmio.js';
-import { vgicOf, vgicCpuOf, vgicFlushLrState, vgicSyncLrState, type Vgic, type VgicCpu } from '../vgic/vgic.js';
+import { vgicOf, vgicCpuOf, vgicLazyInit, vgicFlushLrState, vgicSyncLrState, type Vgic, type VgicCpu } from '../vgic/vgic.js';
 
 /** Instructions per KVM_RUN when the VMM gives no budget. */
 export const DEFAULT_RUN_BUDGET = 10_000_000;
@@ -137,10 +137,8 @@ function runLoop(v: Vcpu, budget: number, vg: Vgic | undefined, vc: VgicCpu | un
   const cpu = v.cpu;
   const end = cpu.icount + budget;
   const st = runState(v);
-  if (vc !== undefined) {
-    timerKickOnWrite(cpu, true);
-    timerTakeKick(cpu); // a ONE_REG timer write outside run() left a mark
-  }
+  // A guest timer write ends the chunk (Stop.TIMER) so the next one is bounded by the new deadline.
+  cpu.stopOnTimerWrite = vc !== undefined;
   for (;;) {
     if (v.mpState === KVM_MP_STATE_STOPPED) return intr(v);
     if (v.mpState === KVM_MP_STATE_HALTED && !kvmVcpuTryWake(v)) return intr(v);
@@ -176,8 +174,9 @@ function runLoop(v: Vcpu, budget: number, vg: Vgic | undefined, vc: VgicCpu | un
         v.stats.counters.wfi_exit_stat++;
         kvmVcpuWfi(v);
         break;
+      case Stop.TIMER:
+        break; // the guest re-armed a timer: bound the next chunk again
       case Stop.REQUEST:
-        if (timerTakeKick(cpu)) break; // the guest re-armed a timer: bound the next chunk again
         return intr(v);
       case Stop.INTERNAL_ERROR: {
         const e = cpu.internalError;
@@ -207,7 +206,8 @@ export function vcpuRun(v: Vcpu, opts: RunOptions = {}): KvmRun {
   if (!Number.isSafeInteger(budget) || budget <= 0) {
     throw new KvmError('EINVAL', `run: budget must be a positive integer of instructions, got ${String(budget)}`, 'budget');
   }
-  // vgic_lazy_init(): a GICv3 is never initialised implicitly.
+  // vgic_lazy_init(): a GICv2 is initialised at the first run, a GICv3 never implicitly.
+  vgicLazyInit(v.vm);
   const vg = vgicOf(v.vm);
   const vc = vg === undefined ? undefined : vgicCpuOf(v);
   if (vg !== undefined && vc === undefined) {

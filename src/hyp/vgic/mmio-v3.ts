@@ -11,7 +11,7 @@
 import type { Vm } from '../vm.js';
 import { registerMmio, unregisterMmio, type MmioOps } from '../arm/mmio.js';
 import { KvmError } from '../errors.js';
-import { Vgic, VgicCpu, vgicQueueIrq } from './vgic.js';
+import { Vgic, VgicCpu } from './vgic.js';
 import {
   VGIC_ACCESS_8bit,
   VGIC_ACCESS_32bit,

@@ -22,7 +22,9 @@
  *   an interpreter chunk). Guests see the next interrupt then; ICH_HCR_EL2.UIE is not used.
  * - The timers' PPIs (virtual 27, physical 30: QEMU virt) are level interrupts whose line is
  *   sampled from timerCondition() at every entry, exit and halt check (KVM's kvm_timer_update_irq
- *   called from kvm_timer_sync_user/flush and the hrtimer).
+ *   called from kvm_timer_sync_user/flush and the hrtimer); they are not late, because KVM_RUN
+ *   cuts interpreter chunks at the timers' deadlines and a guest timer write ends the chunk
+ *   (src/hyp/arm/run.ts).
  */
 import type { Vm } from '../vm.js';
 import type { Vcpu } from '../vcpu.js';
@@ -196,16 +198,19 @@ export function attachVgic(vm: Vm, vg: Vgic): void {
 }
 
 /**
- * The VgicCpu of a vCPU about to run (KVM_RUN asks it first), once the vGIC is initialised. For a
- * GICv2 this is where KVM's first-run work happens: vgic_lazy_init() and
- * kvm_vgic_map_resources() (vg.mapResources), which throw KvmError (ENXIO without addresses)
- * out of KVM_RUN as KVM's ioctl fails.
+ * KVM_RUN's first-run work for the VM's vGIC (kvm_vgic_map_resources() after vgic_lazy_init()):
+ * a GICv2 is initialised and its frames mapped here if userspace did not (vg.mapResources, which
+ * throws KvmError, ENXIO without addresses, out of KVM_RUN as KVM's ioctl fails); a GICv3 never is.
  */
+export function vgicLazyInit(vm: Vm): void {
+  const vg = VGICS.get(vm);
+  if (vg !== undefined && !vg.ready && vg.mapResources !== undefined) vg.mapResources();
+}
+
+/** The VgicCpu of a vCPU once the vGIC is initialised, else undefined (no vGIC, or not yet). */
 export function vgicCpuOf(v: Vcpu): VgicCpu | undefined {
   const vg = VGICS.get(v.vm);
-  if (vg === undefined) return undefined;
-  if (!vg.ready && vg.mapResources !== undefined) vg.mapResources();
-  return vgicCpuIfInit(vg, v);
+  return vg === undefined ? undefined : vgicCpuIfInit(vg, v);
 }
 
 /** The VgicCpu of a vCPU if the vGIC is initialised; never initialises anything. */

@@ -64,12 +64,15 @@ interface Block {
   readonly branch?: BranchCode;
   /** It ends with an executor that must return to the run loop (code includes the return). */
   readonly leaves: boolean;
+  /** Instructions done by emitted code (the rest call their executors). */
+  readonly emitted: number;
 }
 
 /** Decode and emit the basic block at word k (at most `room` instructions). */
 function buildBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint16Array, k: number, room: number): Block {
   let code = '';
   let n = 0;
+  let emitted = 0;
   for (let j = 0; j < room && k + j < 1024; j++) {
     const w = k + j;
     const insn = m32[base + w];
@@ -80,23 +83,20 @@ function buildBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint16Array, k
     n = j + 1;
     const br = EMIT_BRANCH[name];
     const b = br === undefined ? undefined : br(insn);
-    if (b !== undefined) {
-      blockStats.emitted++;
-      return { k, n, code, branch: b, leaves: false };
-    }
+    if (b !== undefined) return { k, n, code, branch: b, leaves: false, emitted: emitted + 1 };
     const sync = `s[68]=(pb+${4 * (w + 1)})|0;cpu.icount=ic+${n};`;
     const em = EMIT[name];
     const c = em === undefined ? undefined : em(insn, { at: 4 * w, sync });
     if (c !== undefined) {
       code += `{${c}}`;
-      blockStats.emitted++;
+      emitted++;
       continue;
     }
     // The executor, with the instruction word as a constant.
     code += `${sync}if(X[${op}](cpu,${int(insn)})===false)U(cpu);`;
-    if (op === OP_UNALLOCATED || ENDS_BLOCK.has(name)) return { k, n, code: code + 'return true;', leaves: true };
+    if (op === OP_UNALLOCATED || ENDS_BLOCK.has(name)) return { k, n, code: code + 'return true;', leaves: true, emitted };
   }
-  return { k, n, code, leaves: false };
+  return { k, n, code, leaves: false, emitted };
 }
 
 /**
@@ -161,7 +161,11 @@ export function compileBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint1
       blocks.push(b);
     }
     total = 0;
-    for (const b of blocks) total += b.n;
+    let emitted = 0;
+    for (const b of blocks) {
+      total += b.n;
+      emitted += b.emitted;
+    }
     const inRegion = (k: number): number | undefined => index.get(k);
 
     /** Leave for word k (any 0..1024) after a block of n instructions; `kHi` if not pb's page. */
@@ -216,6 +220,7 @@ export function compileBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint1
     blockStats.compiled++;
     blockStats.blocks += blocks.length;
     blockStats.instructions += total;
+    blockStats.emitted += emitted;
     return fn;
   } catch {
     blockStats.declined++;
