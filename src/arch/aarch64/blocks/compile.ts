@@ -33,7 +33,7 @@ import { decode, EXEC, ROW_BY_ID, OP_UNALLOCATED } from '../decode/table.js';
 import { rows as branchSysRows } from '../decode/branch-sys.js';
 import { undefinedInstruction } from '../exceptions.js';
 import { checkSpAlignment } from '../exec/ldst.js';
-import { mul64, r64 } from '../exec/int64.js';
+import { mul64, r64, shiftReg64 } from '../exec/int64.js';
 import { EMIT, EMIT_BRANCH, type BranchCode } from './emitters.js';
 import { int, lo, hi } from './gen.js';
 import type { BlockFn } from './block-page.js';
@@ -215,8 +215,8 @@ export function compileBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint1
       `let ic=cpu.icount;if(ic+${blocks[0].n}>end)return false;const pb=pc&-4096;` +
       (blocks.length === 1 ? `for(;;){let L=0;${cases.slice(cases.indexOf(':') + 1)}}` : `let L=0;for(;;){switch(L){${cases}}}`) +
       '};';
-    const factory = new Function('X', 'U', 'A', 'M', 'R', src) as Factory;
-    const fn = factory(EXEC, undefinedInstruction, checkSpAlignment, mul64, r64);
+    const factory = new Function('X', 'U', 'A', 'M', 'R', 'SH', src) as Factory;
+    const fn = factory(EXEC, undefinedInstruction, checkSpAlignment, mul64, r64, shiftReg64);
     blockStats.compiled++;
     blockStats.blocks += blocks.length;
     blockStats.instructions += total;

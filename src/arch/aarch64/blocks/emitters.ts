@@ -280,6 +280,35 @@ function condCompare(x: boolean, sub: boolean, imm: boolean): Emit {
   };
 }
 
+/** LSLV/LSRV/ASRV/RORV (op2 = type): the amount is Rm modulo the register size. */
+function shiftVariable(x: boolean, type: number): Emit {
+  return (insn) => {
+    const d = rd(insn);
+    const n = rn(insn);
+    const m = rm(insn);
+    if (x) return `const rl=SH(${lo(n)},${hi(n)},${type},${lo(m)}&63),rh=R[1];${set64(d, false, 'rl', 'rh')}`;
+    const v = lo(n);
+    let e: string;
+    switch (type) {
+      case 0: e = `${v}<<(a&31)`; break;
+      case 1: e = `(${v}>>>(a&31))|0`; break;
+      case 2: e = `${v}>>(a&31)`; break;
+      default: e = `(${v}>>>(a&31))|(${v}<<(32-(a&31)))`; break; // amount 0: v << 32 is v
+    }
+    return `const a=${lo(m)},r=${e};${set32(d, false, 'r')}`;
+  };
+}
+
+/** CLZ: CountLeadingZeroBits. */
+function clz(x: boolean): Emit {
+  return (insn) => {
+    const d = rd(insn);
+    const n = rn(insn);
+    if (!x) return set32(d, false, `Math.clz32(${lo(n)})`);
+    return `const h=${hi(n)},r=h!==0?Math.clz32(h):32+Math.clz32(${lo(n)});${set32(d, false, 'r')}`;
+  };
+}
+
 /** MADD/MSUB: Rd = Ra +/- Rn * Rm. */
 function mulAdd(x: boolean, sub: boolean): Emit {
   return (insn) => {
@@ -425,7 +454,16 @@ export const EMIT: Readonly<Record<string, Emit>> = (() => {
   const e: Record<string, Emit> = {
     ADR: adr,
     ADRP: adrp,
+    // Hints without effect here (as their executors: nop, barrier); SEV/SEVL, WFE/WFI and ISB
+    // keep their executors and end the block.
     NOP: () => '',
+    YIELD: () => '',
+    HINT: () => '',
+    DMB: () => '',
+    DSB: () => '',
+    CLREX: () => 'cpu.exclValid=false;',
+    CLZ_w: clz(false),
+    CLZ_x: clz(true),
     SBFM_w: bitfield(false, true),
     UBFM_w: bitfield(false, false),
     SBFM_x: bitfield(true, true),
@@ -463,6 +501,7 @@ export const EMIT: Readonly<Record<string, Emit>> = (() => {
     e[`CCMN_r_${sf}`] = condCompare(x, false, false);
     e[`CCMP_i_${sf}`] = condCompare(x, true, true);
     e[`CCMN_i_${sf}`] = condCompare(x, false, true);
+    ['LSLV', 'LSRV', 'ASRV', 'RORV'].forEach((op, type) => (e[`${op}_${sf}`] = shiftVariable(x, type)));
   }
   // Single-register GPR loads/stores (decode/ldst.ts GPR_OPS and their renamed forms).
   const gpr = ['STRB', 'LDRB', 'LDRSB_64', 'LDRSB_32', 'STRH', 'LDRH', 'LDRSH_64', 'LDRSH_32', 'STR_32', 'LDR_32', 'LDRSW', 'STR_64', 'LDR_64'];
