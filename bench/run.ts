@@ -11,7 +11,9 @@
  * typevisor's is shown both for the run loop alone and for the whole call, to compare like with
  * like, plus the process CPU time of the call: on a shared machine the wall clock varies by
  * +-50% between runs, CPU time much less. BENCH_RUNS=n runs typevisor n times and reports the
- * best run (by CPU time). Exit status 1 when the guest does not power off or the outputs differ.
+ * best run (by CPU time). A second row runs the guest once on the interpreter alone (compiled
+ * blocks off; BENCH_INTERP=0 skips it). Exit status 1 when the guest does not power off or the
+ * outputs differ.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
@@ -73,30 +75,41 @@ function main(): number {
   return status;
 }
 
+/** Run the guest `runs` times; the run with the least process CPU time, with its wall and CPU seconds. */
+function timeRuns(kernel: Uint8Array, runs: number, blockThreshold: number | undefined): { r?: ReturnType<typeof runBareMetal>; wall: number; cpu: number } {
+  let best: ReturnType<typeof runBareMetal> | undefined;
+  let wall = 0;
+  let cpu = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const ri = runBareMetal({ kernel, cpu: 'cortex-a57', memMiB: 128, blockThreshold });
+    const c = process.cpuUsage(c0);
+    const used = (c.user + c.system) / 1e6;
+    if (used < cpu) {
+      cpu = used;
+      wall = (performance.now() - t0) / 1000;
+      best = ri;
+    }
+  }
+  return { r: best, wall, cpu };
+}
+
 function benchGuest(guest: string): { status: number; cpuMips: number } {
   const kernel = new Uint8Array(readFileSync(guest));
   const shown = relative(process.cwd(), guest) || guest;
   process.stdout.write(`guest: ${shown} (cortex-a57, 128 MiB)\n\n`);
 
   const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1) | 0);
-  let r: ReturnType<typeof runBareMetal> | undefined;
-  let tvWall = 0;
-  let tvCpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const ri = runBareMetal({ kernel, cpu: 'cortex-a57', memMiB: 128 });
-    const c = process.cpuUsage(c0);
-    const cpu = (c.user + c.system) / 1e6;
-    if (cpu < tvCpu) {
-      tvCpu = cpu;
-      tvWall = (performance.now() - t0) / 1000;
-      r = ri;
-    }
-  }
+  const best = timeRuns(kernel, runs, undefined);
+  const r = best.r;
+  const tvWall = best.wall;
+  const tvCpu = best.cpu;
   if (r === undefined) return { status: 1, cpuMips: 0 };
   const mips = r.seconds > 0 ? r.instructions / r.seconds / 1e6 : 0;
   const cpuMips = tvCpu > 0 ? r.instructions / tvCpu / 1e6 : 0;
+  // The same guest on the interpreter alone (blocks off), once: what the block compiler adds.
+  const interp = process.env.BENCH_INTERP === '0' ? undefined : timeRuns(kernel, 1, -1);
   let status = 0;
   if (r.exit !== 'poweroff') {
     process.stderr.write(`bench: typevisor run ended with '${r.exit}': ${r.message ?? ''}\n`);
@@ -107,6 +120,18 @@ function benchGuest(guest: string): { status: number; cpuMips: number } {
     ['', 'instructions', 'run loop s', 'wall s', 'cpu s', 'guest MIPS', 'MIPS (cpu)'],
     ['typevisor', String(r.instructions), r.seconds.toFixed(3), tvWall.toFixed(3), tvCpu.toFixed(3), mips.toFixed(1), cpuMips.toFixed(1)],
   ];
+  if (interp?.r !== undefined) {
+    const ri = interp.r;
+    rows.push([
+      '  interpreter only',
+      String(ri.instructions),
+      ri.seconds.toFixed(3),
+      interp.wall.toFixed(3),
+      interp.cpu.toFixed(3),
+      ri.seconds > 0 ? (ri.instructions / ri.seconds / 1e6).toFixed(1) : '-',
+      interp.cpu > 0 ? (ri.instructions / interp.cpu / 1e6).toFixed(1) : '-',
+    ]);
+  }
   const notes: string[] = [];
   if (qemuAvailable()) {
     const args = ['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128', '-nographic', '-monitor', 'none', '-serial', 'stdio', '-kernel', guest];
