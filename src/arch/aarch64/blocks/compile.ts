@@ -51,7 +51,7 @@ const ENDS_BLOCK = new Set(branchSysRows.map((r) => r.name));
 type Factory = (...helpers: unknown[]) => BlockFn;
 
 /** Statistics, for tests and diagnostics. */
-export const blockStats = { compiled: 0, declined: 0, blocks: 0, instructions: 0, emitted: 0 };
+export const blockStats = { compiled: 0, declined: 0, blocks: 0, instructions: 0, emitted: 0, ms: 0 };
 
 /** One basic block: its code without the final exit, and how it ends. */
 interface Block {
@@ -105,6 +105,7 @@ function buildBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint16Array, k
  * must not take the guest down: the entry is then interpreted).
  */
 export function compileBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint16Array, k0: number): BlockFn | null {
+  const t0 = performance.now();
   try {
     // Discover the region's blocks breadth-first from the entry.
     const blocks: Block[] = [];
@@ -225,5 +226,7 @@ export function compileBlock(cpu: Cpu, m32: Int32Array, base: number, ops: Uint1
   } catch {
     blockStats.declined++;
     return null;
+  } finally {
+    blockStats.ms += performance.now() - t0;
   }
 }
