@@ -26,6 +26,7 @@ import {
   KVM_CAP_ARM_IRQ_LINE_LAYOUT_2,
   KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES,
   KVM_ARM_FEATURE_ID_RANGE,
+  KVM_CAP_COUNTER_OFFSET,
 } from './uapi/kvm.js';
 import { KVM_USER_MEM_SLOTS } from './memslots.js';
 
@@ -64,10 +65,14 @@ const CAPS: ReadonlyMap<number, number> = new Map<number, number>([
   [KVM_CAP_ARM_IRQ_LINE_LAYOUT_2, 1],
   /** Bitmap of KVM_ARM_GET_REG_WRITABLE_MASKS ranges: only the feature ID range. */
   [KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES, 1 << KVM_ARM_FEATURE_ID_RANGE],
+  /**
+   * KVM_ARM_SET_COUNTER_OFFSET (vm.setCounterOffset()): one offset for both counters of every
+   * vCPU; the machine has FEAT_ECV's CNTPOFF_EL2, so the physical offset costs no traps.
+   */
+  [KVM_CAP_COUNTER_OFFSET, 1],
   // Deliberately absent (0): KVM_CAP_ARM_EL1_32BIT (no AArch32 guests yet), KVM_CAP_ARM_PMU_V3
   // (no PMU), KVM_CAP_ARM_SVE, KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC, KVM_CAP_ARM_MTE,
-  // KVM_CAP_VCPU_ATTRIBUTES (no vCPU device attributes yet), KVM_CAP_COUNTER_OFFSET (the
-  // timer work adds it with KVM_ARM_SET_COUNTER_OFFSET).
+  // KVM_CAP_VCPU_ATTRIBUTES (no vCPU device attributes yet).
 ]);
 
 /** KVM_CHECK_EXTENSION: 0 when unsupported, otherwise a positive value (some caps carry a number). */

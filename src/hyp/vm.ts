@@ -15,8 +15,9 @@ import { VmStats } from './stats.js';
 import { setUserMemoryRegion, findSlot, type MemoryRegion, type MemSlot, type HostRange } from './memslots.js';
 import { VmIdRegs } from './arm/id-regs.js';
 import { checkExtension, KVM_MAX_VCPUS, KVM_IPA_LIMIT } from './caps.js';
-import { KVM_CAP_ARM_NISV_TO_USER } from './uapi/kvm.js';
+import { KVM_CAP_ARM_NISV_TO_USER, type KvmArmCounterOffset } from './uapi/kvm.js';
 import { setSmcccFilter } from './arm/psci.js';
+import { setVmCounterOffsets } from './arm/vcpu-context.js';
 import type { Device } from './device.js';
 import { createVgicV3 } from './vgic/kvm-device.js';
 import { createVgicV2 } from './vgic/kvm-device-v2.js';
@@ -256,6 +257,35 @@ export class Vm {
       default:
         throw new KvmError('EINVAL', `irqLine: unknown irq type ${type}`, 'irq');
     }
+  }
+
+  /**
+   * KVM_ARM_SET_COUNTER_OFFSET (arch/arm64/kvm/arch_timer.c kvm_vm_ioctl_set_counter_offset(),
+   * Documentation/virt/kvm/api.rst "KVM_ARM_SET_COUNTER_OFFSET"; available with
+   * KVM_CAP_COUNTER_OFFSET): both the virtual and the physical counter of every vCPU, present
+   * and future, read the system count minus `counterOffset` (KVM's voffset = poffset), and from
+   * now on ONE_REG writes of KVM_REG_ARM_TIMER_CNT and KVM_REG_ARM_PTIMER_CNT are ignored
+   * (KVM_ARCH_FLAG_VM_COUNTER_OFFSET). It may be called again to move the offset, before or
+   * after the VM has run; vCPU resets (KVM_ARM_VCPU_INIT, PSCI CPU_ON) keep it.
+   *
+   * EINVAL: `reserved` is not 0 (checked first, as KVM does), or `counterOffset` is not a bigint
+   * in 0..2^64-1 (the u64 field of struct kvm_arm_counter_offset). KVM answers EBUSY when it cannot
+   * lock every vCPU (one is in KVM_RUN or another vCPU ioctl); here every call is synchronous, so
+   * no vCPU is ever inside run() while the VMM makes this call, and EBUSY does not occur.
+   */
+  setCounterOffset(offset: KvmArmCounterOffset): void {
+    if (offset === null || typeof offset !== 'object') {
+      throw new KvmError('EINVAL', 'setCounterOffset: expected { counterOffset: bigint, reserved?: bigint } (struct kvm_arm_counter_offset)', 'counterOffset');
+    }
+    const reserved = offset.reserved ?? 0n;
+    if (reserved !== 0n) {
+      throw new KvmError('EINVAL', `setCounterOffset: reserved must be 0n, got ${String(reserved)}`, 'reserved');
+    }
+    const off = offset.counterOffset;
+    if (typeof off !== 'bigint' || off < 0n || off > 0xffff_ffff_ffff_ffffn) {
+      throw new KvmError('EINVAL', `setCounterOffset: counterOffset must be a bigint from 0 to 2^64 - 1, got ${String(off)}`, 'counterOffset');
+    }
+    setVmCounterOffsets(this, off);
   }
 
   /**

@@ -269,9 +269,12 @@ test('timer: CTL reports ISTATUS and ignores writes to it; CVAL is storage; CNT 
   v.setOneReg(KVM_REG_ARM_PTIMER_CTL, 3n);
   assert.equal(v.getOneReg(KVM_REG_ARM_PTIMER_CTL), 7n);
   assert.equal(v.cpu.s[srIndex(SR.CNTP_CVAL_EL0)], 999);
-  // No physical offset: PTIMER_CNT writes are accepted and change nothing.
+  // PTIMER_CNT sets the VM-wide physical offset (CNTPOFF_EL2 = count - value, as KVM's poffset).
   v.setOneReg(KVM_REG_ARM_PTIMER_CNT, 5n);
-  assert.equal(v.getOneReg(KVM_REG_ARM_PTIMER_CNT), 1000n);
+  assert.equal(v.getOneReg(KVM_REG_ARM_PTIMER_CNT), 5n);
+  assert.equal(b.getOneReg(KVM_REG_ARM_PTIMER_CNT), 5n);
+  assert.equal(b.cpu.s[S.CNTPOFF_EL2], 995);
+  assert.equal(v.getOneReg(KVM_REG_ARM_TIMER_CNT), 1001n, 'the virtual counter is not moved by the physical offset');
 });
 
 test('PSCI_VERSION: 1.1 with PSCI_0_2 (settable to 0.2/1.0/1.1), 0.1 without', () => {

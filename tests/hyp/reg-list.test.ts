@@ -73,7 +73,6 @@ function expectedBaseRegs(): bigint[] {
 const NORMALISING = new Set<bigint>([
   KVM_REG_ARM_TIMER_CTL, // ISTATUS computed, other bits RES0
   KVM_REG_ARM_PTIMER_CTL,
-  KVM_REG_ARM_PTIMER_CNT, // no physical offset: writes ignored
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, // levels are not stored
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3,

@@ -7,14 +7,16 @@
  * A snapshot is what a VMM saves through the API, as QEMU's kvm_arm_gicv3_get/put and
  * kvm_arch_get/put_registers do:
  *   - guest RAM (the memory slot's view),
- *   - every vCPU register (saveVcpu over ONE_REG: core, firmware, timer CTL/CNT/CVAL, sysregs)
+ *   - every vCPU register (saveVcpu over ONE_REG: core, firmware, timer CTL/CNT/CVAL of both
+ *     timers, so the virtual and the physical count, sysregs)
  *     and the MP state (KVM_GET_MP_STATE),
  *   - the distributor (GRP_DIST_REGS: CTLR, IGROUPR, ISENABLER, ISPENDR, ISACTIVER, IPRIORITYR,
  *     ICFGR, IROUTER of the SPIs), each redistributor (GRP_REDIST_REGS: CTLR, WAKER and the
  *     SGI_base registers of the SGIs and PPIs), the CPU interface (GRP_CPU_SYSREGS: ICC_*) and
  *     the line levels of level-sensitive interrupts (GRP_LEVEL_INFO).
- * The counter runs in deterministic mode (CNTPCT = instructions retired) on every vCPU, so the
- * timer behaves the same in the original and the copy.
+ * The counter runs in deterministic mode (the system count = instructions retired) on every vCPU,
+ * and restoring TIMER_CNT and PTIMER_CNT sets the copy's CNTVOFF_EL2 and CNTPOFF_EL2 so that both
+ * counters continue from the saved counts, so the timer behaves the same in the original and the copy.
  *
  * The original takes snapshots at several instruction counts (GIC just configured, timer armed,
  * between and inside timer interrupts, ...) and runs on to power-off; each snapshot is restored
@@ -31,7 +33,7 @@ import { vgicOf, type VgicIrq } from '../../src/hyp/vgic/vgic.js';
 import type { Vcpu } from '../../src/hyp/vcpu.js';
 import { saveVcpu, restoreVcpu } from '../../src/hyp/arm/vcpu-context.js';
 import { KVM_EXIT_INTR } from '../../src/hyp/uapi/kvm.js';
-import { ARM64_SYS_REG, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT } from '../../src/hyp/uapi/kvm-arm64.js';
+import { ARM64_SYS_REG, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_PTIMER_CNT } from '../../src/hyp/uapi/kvm-arm64.js';
 import {
   KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
   KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
@@ -432,8 +434,9 @@ test('the timer registers come back through ONE_REG', { skip: !existsSync(GUESTS
   assert.ok(snap !== undefined);
   const copy = machine(kernel);
   restoreSnapshot(copy.m, snap);
-  // Before the copy's first run its counter has not moved: CNT reads back as saved, like CTL and CVAL.
-  for (const id of [KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT]) {
+  // Before the copy's first run its counters have not moved: the virtual and the physical count
+  // (PTIMER_CNT sets CNTPOFF_EL2) read back as saved, like CTL and CVAL.
+  for (const id of [KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_PTIMER_CNT]) {
     assert.equal(copy.m.vcpu.getOneReg(id), snap.vcpus[0].regs.get(id), `timer register 0x${id.toString(16)}`);
   }
   assert.equal((snap.vcpus[0].regs.get(KVM_REG_ARM_TIMER_CTL) as bigint) & 1n, 1n, 'saved with the virtual timer enabled');

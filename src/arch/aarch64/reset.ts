@@ -1,8 +1,8 @@
 /**
  * Warm reset of a CPU to the state KVM gives a vCPU at KVM_ARM_VCPU_INIT (Linux
  * arch/arm64/kvm/reset.c): AArch64 EL1h with D, A, I, F masked, general-purpose and FP registers
- * zero, system registers at their reset values. The EL2 controls (HCR_EL2, VTCR/VTTBR, CNTVOFF)
- * are zeroed too: whoever owns the CPU sets them afterwards.
+ * zero, system registers at their reset values. The EL2 controls (HCR_EL2, VTCR/VTTBR, CNTVOFF,
+ * CNTPOFF) are zeroed too: whoever owns the CPU sets them afterwards.
  */
 import type { Cpu } from './cpu.js';
 import { S } from './state.js';

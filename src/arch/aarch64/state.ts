@@ -68,6 +68,15 @@ export const enum S {
   CPTR_EL2 = 110,
   /** The event register (WFE/SEV/SEVL, set by exception return), 0 or 1. */
   EVENT = 112,
+  /**
+   * CNTPOFF_EL2 (FEAT_ECV's physical offset; Arm ARM DDI 0487K.a, the CNTPCT_EL0 and CNTPOFF_EL2
+   * register descriptions): EL1 and EL0 read CNTPCT_EL0 = PhysicalCountInt() - CNTPOFF_EL2, and
+   * the EL1 physical timer compares against that count.
+   * Always in effect (as with CNTHCTL_EL2.ECV = 1 and SCR_EL3.ECVEn = 1); 0 after reset.
+   * Words 113 and 116..127 are free.
+   */
+  CNTPOFF_EL2 = 114,
+  CNTPOFF_EL2_HI = 115,
   /** V0..V31: 128 bits each, 4 words, lowest word first. */
   V0 = 128,
   /** Stored system registers: 2 words each, slot numbers from SR below (up to word 767). */

@@ -2,9 +2,15 @@
  * The generic timer (Arm ARM DDI 0487K.a D12 "The Generic Timer in AArch64 state"): the system
  * counter, the EL1 physical timer (CNTP_*) and the virtual timer (CNTV_*).
  *
- * The counter is CNTPCT = cpu.icount * cpu.ticksPerInsn in deterministic mode, else the host
- * clock since reset scaled to cpu.counterFrequency (62.5 MHz by default, what CNTFRQ_EL0 reads).
- * CNTVCT = CNTPCT - CNTVOFF_EL2. Timer state is CTL (ENABLE bit 0, IMASK bit 1; ISTATUS bit 2 is
+ * The system count (the Arm ARM's PhysicalCountInt()) is floor(cpu.icount * cpu.ticksPerInsn) in
+ * deterministic mode, else the host clock since cpu.timeOrigin scaled to cpu.counterFrequency
+ * (62.5 MHz by default, what CNTFRQ_EL0 reads). Both views subtract an EL2 offset from it, each
+ * its own (the CNTPCT_EL0 and CNTVCT_EL0 pseudocode; FEAT_ECV for the physical one):
+ *   CNTPCT = system count - CNTPOFF_EL2      CNTVCT = system count - CNTVOFF_EL2
+ * so CNTVCT = CNTPCT - CNTVOFF_EL2 only while CNTPOFF_EL2 is 0 (KVM relies on this: its VM-wide
+ * voffset and poffset are both relative to the host's counter). The offsets are constants while
+ * the guest runs, so every distance in ticks (TVAL, deadlines) is that of the system count.
+ * Timer state is CTL (ENABLE bit 0, IMASK bit 1; ISTATUS bit 2 is
  * computed on read) and the 64-bit CVAL; TVAL is a view of CVAL (D12.2.4):
  *   TVAL read  = (CVAL - count)<31:0>, a signed 32-bit value; bits 63:32 of the register are RES0
  *   TVAL write: CVAL = count + SignExtend(TVAL<31:0>)
@@ -33,8 +39,8 @@ const TWO32 = 4294967296;
 /** Deadlines further out than this many ticks or instructions are "never" (beyond exact doubles). */
 const FAR = 2 ** 52;
 
-/** CNTPCT_EL0 (lo; hi in cpu.rhi). */
-export function readCntpct(cpu: Cpu): number {
+/** The system count before any offset, PhysicalCountInt() (lo; hi in cpu.rhi). */
+export function readSystemCount(cpu: Cpu): number {
   let t: number;
   if (cpu.deterministic) t = Math.floor(cpu.icount * cpu.ticksPerInsn);
   else t = Math.floor(((performance.now() - cpu.timeOrigin) * cpu.counterFrequency) / 1000);
@@ -44,16 +50,26 @@ export function readCntpct(cpu: Cpu): number {
   return (t - hi * TWO32) | 0;
 }
 
-/** CNTVCT_EL0 = CNTPCT_EL0 - CNTVOFF_EL2 (lo; hi in cpu.rhi). */
-export function readCntvct(cpu: Cpu): number {
+/** The system count minus the 64-bit offset at state word w (lo, hi), modulo 2^64 (lo; hi in cpu.rhi). */
+function offsetCount(cpu: Cpu, w: number): number {
   const s = cpu.s;
-  const plo = readCntpct(cpu);
+  const plo = readSystemCount(cpu);
   const phi = cpu.rhi;
-  const olo = s[S.CNTVOFF_EL2];
+  const olo = s[w];
   const lo = (plo - olo) | 0;
   const borrow = (plo >>> 0) < (olo >>> 0) ? 1 : 0;
-  cpu.rhi = (phi - s[S.CNTVOFF_EL2_HI] - borrow) | 0;
+  cpu.rhi = (phi - s[w + 1] - borrow) | 0;
   return lo;
+}
+
+/** CNTPCT_EL0 = system count - CNTPOFF_EL2 (lo; hi in cpu.rhi). */
+export function readCntpct(cpu: Cpu): number {
+  return offsetCount(cpu, S.CNTPOFF_EL2);
+}
+
+/** CNTVCT_EL0 = system count - CNTVOFF_EL2 (lo; hi in cpu.rhi). */
+export function readCntvct(cpu: Cpu): number {
+  return offsetCount(cpu, S.CNTVOFF_EL2);
 }
 
 /** The count a timer compares against (lo; hi in cpu.rhi). */
@@ -166,8 +182,8 @@ function ticksToCondition(cpu: Cpu, which: number): number {
  * cpu.icount itself if it already is, Infinity if the timer is disabled or masked (or its deadline
  * is beyond 2^52). The counter an instruction reads is floor(icount * ticksPerInsn) with icount
  * already counting that instruction (run.ts counts before executing), so this is the smallest
- * n > icount with floor(n * ticksPerInsn) >= the physical count the timer needs, found with the
- * same floating-point expression readCntpct() uses: a run() chunk ending at icount = n leaves the
+ * n > icount with floor(n * ticksPerInsn) >= the system count the timer needs, found with the
+ * same floating-point expression readSystemCount() uses: a run() chunk ending at icount = n leaves the
  * condition true, and one ending at n - 1 does not.
  */
 export function timerDeadlineIcount(cpu: Cpu, which: number): number {
@@ -175,7 +191,8 @@ export function timerDeadlineIcount(cpu: Cpu, which: number): number {
   if (ticks === 0) return cpu.icount;
   const tpi = cpu.ticksPerInsn;
   if (ticks === Infinity || !(tpi > 0)) return Infinity;
-  // The physical count to reach: CNTVCT moves in step with CNTPCT, so the distance is the same.
+  // The system count to reach: both views are the system count minus a constant offset, so the
+  // distance in ticks is the same whatever the timer and its offset.
   const p = detCount(cpu.icount, tpi) + ticks;
   // f(n) = detCount(n) is non-decreasing; gallop up from the estimate, then bisect down to the
   // first n with f(n) >= p. f(icount) < p is known.
@@ -194,7 +211,7 @@ export function timerDeadlineIcount(cpu: Cpu, which: number): number {
   return hi;
 }
 
-/** The deterministic physical count at a given icount, exactly as readCntpct() computes it. */
+/** The deterministic system count at a given icount, exactly as readSystemCount() computes it. */
 function detCount(icount: number, tpi: number): number {
   const t = Math.floor(icount * tpi);
   return t > 0 ? t : 0;

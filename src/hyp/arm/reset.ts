@@ -184,8 +184,9 @@ export interface VcpuResetState {
 /**
  * kvm_reset_vcpu(): the VM's model reloaded, the architectural reset (AArch64 EL1h, DAIF
  * masked, GPRs/FP zero, system registers at reset values: PSTATE 0x3c5, PC 0), MPIDR_EL1 from
- * the vCPU id (reset_mpidr()), the hypervisor's EL2 controls, the VM's counter and CNTVOFF_EL2,
- * the VM's ID registers shown; then `reset` (PSCI CPU_ON's entry point and context ID) if given.
+ * the vCPU id (reset_mpidr()), the hypervisor's EL2 controls, the VM's counter origin and its
+ * CNTVOFF_EL2 and CNTPOFF_EL2 (so resets keep KVM_ARM_SET_COUNTER_OFFSET's offsets), the VM's
+ * ID registers shown; then `reset` (PSCI CPU_ON's entry point and context ID) if given.
  * The caller manages mpState and v.arch.
  */
 export function resetVcpu(v: Vcpu, reset?: VcpuResetState): void {

@@ -20,8 +20,8 @@
  * Snapshots are Map<id, value> over these entries: changing an entry is a snapshot-format change.
  *
  * VM-wide state that KVM keeps in struct kvm_arch lives with its owner: the PSCI version in
- * psci.ts, the ID registers in vm.idRegs; the firmware bitmaps and the virtual counter offset
- * here, keyed by the Vm (vmRegState()).
+ * psci.ts, the ID registers in vm.idRegs; the firmware bitmaps, the counter offsets and
+ * KVM_ARCH_FLAG_VM_COUNTER_OFFSET here, keyed by the Vm (vmRegState()).
  */
 import type { Vcpu } from '../vcpu.js';
 import type { Vm } from '../vm.js';
@@ -31,7 +31,7 @@ import { getPstate, setPstate } from '../../arch/aarch64/exceptions.js';
 import { SYSREGS, sysregValue, setSysregValue, type SysregDesc } from '../../arch/aarch64/sysregs/table.js';
 import { A_R, A_R0 } from '../../arch/aarch64/sysregs/desc.js';
 import { idRegIndex } from '../../arch/aarch64/cpus/model.js';
-import { readCntpct, readCntvct, readTimerCtl, writeTimerCtl, TIMER_VIRT, TIMER_PHYS } from '../../arch/aarch64/timer.js';
+import { readCntpct, readCntvct, readSystemCount, readTimerCtl, writeTimerCtl, TIMER_VIRT, TIMER_PHYS } from '../../arch/aarch64/timer.js';
 import { KVM_ARM_VCPU_PSCI_0_2 } from '../uapi/kvm.js';
 import { kvmPsciVersion, setVmPsciVersion } from './psci.js';
 import {
@@ -119,7 +119,14 @@ export interface VmRegState {
   readonly fwBitmaps: Map<bigint, bigint>;
   /** CNTVOFF_EL2 of every vCPU (kvm->arch.timer_data.voffset), as an unsigned 64-bit value. */
   cntvoff: bigint;
-  /** Host time (performance.now()) at which the VM's physical counter reads 0. */
+  /** CNTPOFF_EL2 of every vCPU (kvm->arch.timer_data.poffset), as an unsigned 64-bit value. */
+  cntpoff: bigint;
+  /**
+   * KVM_ARCH_FLAG_VM_COUNTER_OFFSET: userspace set the offsets with KVM_ARM_SET_COUNTER_OFFSET;
+   * from then on ONE_REG writes of TIMER_CNT and PTIMER_CNT are ignored. Never cleared.
+   */
+  vmCounterOffset: boolean;
+  /** Host time (performance.now()) at which the VM's system count (before offsets) reads 0. */
   timeOrigin: number;
 }
 
@@ -129,7 +136,7 @@ const VM_STATE = new WeakMap<Vm, VmRegState>();
 export function vmRegState(vm: Vm): VmRegState {
   let st = VM_STATE.get(vm);
   if (st === undefined) {
-    st = { fwBitmaps: new Map(FW_FEATURES_SUPPORTED), cntvoff: 0n, timeOrigin: performance.now() };
+    st = { fwBitmaps: new Map(FW_FEATURES_SUPPORTED), cntvoff: 0n, cntpoff: 0n, vmCounterOffset: false, timeOrigin: performance.now() };
     VM_STATE.set(vm, st);
   }
   return st;
@@ -144,19 +151,38 @@ export function fwFeatureEnabled(vm: Vm, bmapId: bigint, bit: bigint): boolean {
 export function setVmCounterOffset(vm: Vm, off: bigint): void {
   const st = vmRegState(vm);
   st.cntvoff = BigInt.asUintN(64, off);
-  for (const c of vm.vcpus) writeCntvoff(c, st.cntvoff);
+  for (const c of vm.vcpus) writeOffset(c, S.CNTVOFF_EL2, st.cntvoff);
 }
 
-/** Put the VM's CNTVOFF_EL2 and counter origin into one vCPU's CPU (after a reset). */
+/** Write the VM's CNTPOFF_EL2 into every vCPU (KVM: timer_set_offset() on the VM-wide poffset). */
+export function setVmPhysCounterOffset(vm: Vm, off: bigint): void {
+  const st = vmRegState(vm);
+  st.cntpoff = BigInt.asUintN(64, off);
+  for (const c of vm.vcpus) writeOffset(c, S.CNTPOFF_EL2, st.cntpoff);
+}
+
+/**
+ * KVM_ARM_SET_COUNTER_OFFSET's effect (arch_timer.c kvm_vm_ioctl_set_counter_offset()): the VM
+ * gets KVM_ARCH_FLAG_VM_COUNTER_OFFSET and voffset = poffset = `off`, so both counters of every
+ * vCPU read the system count minus `off`. The caller has validated the argument.
+ */
+export function setVmCounterOffsets(vm: Vm, off: bigint): void {
+  vmRegState(vm).vmCounterOffset = true;
+  setVmCounterOffset(vm, off);
+  setVmPhysCounterOffset(vm, off);
+}
+
+/** Put the VM's counter origin, CNTVOFF_EL2 and CNTPOFF_EL2 into one vCPU's CPU (after a reset). */
 export function loadVmTimerState(v: Vcpu): void {
   const st = vmRegState(v.vm);
   v.cpu.timeOrigin = st.timeOrigin;
-  writeCntvoff(v, st.cntvoff);
+  writeOffset(v, S.CNTVOFF_EL2, st.cntvoff);
+  writeOffset(v, S.CNTPOFF_EL2, st.cntpoff);
 }
 
-function writeCntvoff(v: Vcpu, off: bigint): void {
-  v.cpu.s[S.CNTVOFF_EL2] = lo32(off);
-  v.cpu.s[S.CNTVOFF_EL2_HI] = hi32(off);
+function writeOffset(v: Vcpu, word: number, off: bigint): void {
+  v.cpu.s[word] = lo32(off);
+  v.cpu.s[word + 1] = hi32(off);
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -410,29 +436,38 @@ function timerRegs(): VcpuRegDesc[] {
   return [
     timerCtl(KVM_REG_ARM_TIMER_CTL, 'TIMER_CTL', TIMER_VIRT),
     {
-      // The current virtual count; a write moves the VM-wide CNTVOFF_EL2 so that this vCPU's
-      // counter reads the value now (every vCPU shares it, as KVM's voffset).
+      // The current virtual count. A write moves the VM-wide CNTVOFF_EL2 so that this vCPU's
+      // counter reads the value now (every vCPU shares it, as KVM's voffset: voffset = host count
+      // - value); ignored once KVM_ARM_SET_COUNTER_OFFSET has set the VM's offsets.
       id: KVM_REG_ARM_TIMER_CNT,
       name: 'TIMER_CNT',
       group: 'timer',
       size: 8,
       get: (v) => pair(readCntvct(v.cpu), v.cpu.rhi),
       set: (v, x) => {
-        const phys = pair(readCntpct(v.cpu), v.cpu.rhi);
-        setVmCounterOffset(v.vm, phys - big(x));
+        if (vmRegState(v.vm).vmCounterOffset) return;
+        const sys = pair(readSystemCount(v.cpu), v.cpu.rhi);
+        setVmCounterOffset(v.vm, sys - big(x));
       },
     },
     words(KVM_REG_ARM_TIMER_CVAL, 'TIMER_CVAL', 'timer', srIndex(SR.CNTV_CVAL_EL0)),
     timerCtl(KVM_REG_ARM_PTIMER_CTL, 'PTIMER_CTL', TIMER_PHYS),
     {
-      // The physical count. There is no physical offset (no FEAT_ECV CNTPOFF_EL2): a write is
-      // accepted and ignored, as KVM does on hosts without one.
+      // The physical count. A write moves the VM-wide CNTPOFF_EL2 (KVM's poffset = host count -
+      // value), ignored once KVM_ARM_SET_COUNTER_OFFSET has set the VM's offsets. Since Linux 6.4
+      // KVM honours this write on every host: with FEAT_ECV through CNTPOFF_EL2, without it by
+      // trapping the guest's physical counter and timer accesses and correcting them (before 6.4 it
+      // was accepted and ignored). The machine here has CNTPOFF_EL2, so it acts as an ECV host.
       id: KVM_REG_ARM_PTIMER_CNT,
       name: 'PTIMER_CNT',
       group: 'timer',
       size: 8,
       get: (v) => pair(readCntpct(v.cpu), v.cpu.rhi),
-      set: () => undefined,
+      set: (v, x) => {
+        if (vmRegState(v.vm).vmCounterOffset) return;
+        const sys = pair(readSystemCount(v.cpu), v.cpu.rhi);
+        setVmPhysCounterOffset(v.vm, sys - big(x));
+      },
     },
     words(KVM_REG_ARM_PTIMER_CVAL, 'PTIMER_CVAL', 'timer', srIndex(SR.CNTP_CVAL_EL0)),
   ];

@@ -8,7 +8,10 @@ import { run } from '../../../src/arch/aarch64/run.js';
 import {
   readCntpct,
   readCntvct,
+  readSystemCount,
+  readTimerCtl,
   timerCondition,
+  timerDeadlineIcount,
   timerDeadlineMs,
   TIMER_VIRT,
   TIMER_PHYS,
@@ -68,6 +71,84 @@ test('deterministic counter: CNTPCT = icount * ticksPerInsn, CNTVCT = CNTPCT - C
   m.cpu.icount = 5;
   assert.equal(u64(readCntvct(m.cpu), m.cpu.rhi), BigInt.asUintN(64, 5n * 16n - 0x1_00000010n));
   assert.equal(u64(readCntpct(m.cpu), m.cpu.rhi), 80n);
+});
+
+test('CNTPOFF_EL2: CNTPCT = system count - CNTPOFF_EL2 (64-bit, wrapping), CNTVCT keeps its own offset', () => {
+  const m = machine(1000);
+  m.cpu.s[S.CNTPOFF_EL2] = 300;
+  exec(m, 'mrs x1, cntpct_el0\nmrs x2, cntvct_el0');
+  assert.equal(getX(m.cpu, 1), 701n);
+  assert.equal(getX(m.cpu, 2), 1002n, 'CNTVCT = system count - CNTVOFF_EL2, not CNTPCT - CNTVOFF_EL2');
+  // Both offsets, with borrows across the word boundary.
+  m.cpu.ticksPerInsn = 16;
+  m.cpu.icount = 2 ** 40;
+  m.cpu.s[S.CNTPOFF_EL2] = 0x7fff_ffff; // borrow from the high word
+  m.cpu.s[S.CNTPOFF_EL2_HI] = 0x3;
+  m.cpu.s[S.CNTVOFF_EL2] = 0x10;
+  m.cpu.s[S.CNTVOFF_EL2_HI] = 0x1;
+  exec(m, 'mrs x1, cntpct_el0\nmrs x2, cntvct_el0');
+  assert.equal(getX(m.cpu, 1), (2n ** 40n + 1n) * 16n - 0x3_7fffffffn);
+  assert.equal(getX(m.cpu, 2), (2n ** 40n + 2n) * 16n - 0x1_00000010n);
+  // An offset above the count wraps modulo 2^64; a "negative" offset (a restored count above the
+  // system count) adds.
+  m.cpu.icount = 5;
+  assert.equal(u64(readCntpct(m.cpu), m.cpu.rhi), BigInt.asUintN(64, 80n - 0x3_7fffffffn));
+  m.cpu.s[S.CNTPOFF_EL2] = -1000; // 2^64 - 1000
+  m.cpu.s[S.CNTPOFF_EL2_HI] = -1;
+  assert.equal(u64(readCntpct(m.cpu), m.cpu.rhi), 1080n);
+  assert.equal(u64(readSystemCount(m.cpu), m.cpu.rhi), 80n);
+});
+
+test('CNTPOFF_EL2 in the host-clock mode: CNTPCT is the offset host count', () => {
+  const m = makeMachine();
+  m.cpu.timeOrigin = performance.now() - 1000; // one second ago: ~62.5M ticks
+  m.cpu.s[S.CNTPOFF_EL2] = 50_000_000;
+  const sys0 = u64(readSystemCount(m.cpu), m.cpu.rhi);
+  const p = u64(readCntpct(m.cpu), m.cpu.rhi);
+  const sys1 = u64(readSystemCount(m.cpu), m.cpu.rhi);
+  assert.ok(p >= sys0 - 50_000_000n && p <= sys1 - 50_000_000n, `${sys0} ${p} ${sys1}`);
+  assert.ok(p >= 12_500_000n && p < 62_500_000n * 2n, String(p));
+});
+
+test('with a non-zero CNTPOFF_EL2 the physical timer, TVAL and the deadlines follow the offset count', () => {
+  const m = machine(5000);
+  m.cpu.s[S.CNTPOFF_EL2] = 4000; // CNTPCT = 1000
+  m.cpu.s[S.CNTVOFF_EL2] = 2000; // CNTVCT = 3000
+  m.cpu.setSr(SR.CNTP_CVAL_EL0, 1500, 0);
+  m.cpu.setSr(SR.CNTV_CVAL_EL0, 3500, 0);
+  m.cpu.setSr(SR.CNTP_CTL_EL0, 1, 0);
+  m.cpu.setSr(SR.CNTV_CTL_EL0, 1, 0);
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), false);
+  assert.equal(timerCondition(m.cpu, TIMER_VIRT), false);
+  assert.equal(timerDeadlineMs(m.cpu, TIMER_PHYS), (500 * 1000) / 62_500_000);
+  assert.equal(timerDeadlineIcount(m.cpu, TIMER_PHYS), 5500);
+  assert.equal(timerDeadlineIcount(m.cpu, TIMER_VIRT), 5500);
+  m.cpu.icount = 5499;
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), false);
+  m.cpu.icount = 5500;
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), true);
+  assert.equal(readTimerCtl(m.cpu, TIMER_PHYS), 5);
+  // TVAL reads and writes are relative to the offset count.
+  m.cpu.icount = 5000;
+  exec(m, 'mrs x1, cntp_tval_el0\nmov x2, #100\nmsr cntp_tval_el0, x2\nmrs x3, cntp_cval_el0');
+  assert.equal(getX(m.cpu, 1), 499n); // 1500 - 1001
+  assert.equal(getX(m.cpu, 3), 1103n); // count 1003 at the MSR, + 100
+  // The ticks-per-instruction search is unaffected by the offset.
+  m.cpu.ticksPerInsn = 0.37;
+  m.cpu.icount = 20_000; // system count 7400, CNTPCT = 3400
+  m.cpu.setSr(SR.CNTP_CVAL_EL0, 5000, 0); // reached at system count 9000
+  const d = timerDeadlineIcount(m.cpu, TIMER_PHYS);
+  let n = 20_000;
+  while (Math.floor(n * 0.37) < 9000) n++;
+  assert.equal(d, n);
+  m.cpu.icount = d - 1;
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), false);
+  m.cpu.icount = d;
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), true);
+  // A count wrapped below zero by the offset is a huge unsigned count: already past CVAL.
+  m.cpu.icount = 10_000; // system count 3700, CNTPCT = 2^64 - 300
+  assert.equal(timerCondition(m.cpu, TIMER_PHYS), true);
+  assert.equal(timerDeadlineIcount(m.cpu, TIMER_PHYS), 10_000);
 });
 
 test('the host-clock counter advances at counterFrequency from the reset origin', () => {
