@@ -33,6 +33,12 @@ export const enum Tlb {
   MASK = SIZE - 1,
   /** A VA tag no access can match (page-aligned addresses have bits 11:0 clear). */
   INVALID = 1,
+  /**
+   * The fetch cache's "no page": run.ts compares PC & ~0xffc with fetchVaLo, keeping PC[1:0] so
+   * that a misaligned PC misses and reaches the alignment check; bit 2 is never kept, so 4 never
+   * matches. (INVALID, 1, matched PC = 1, 5, 9... on page 0 and ran the stale page there.)
+   */
+  FETCH_INVALID = 4,
 }
 
 /** Permission and attribute bits of a TLB entry (stage 1 and stage 2 combined). */
@@ -110,7 +116,7 @@ export class Cpu implements MemoryClient {
   permX = P.X1;
 
   /** Instruction fetch cache: the VA page PC is in, its host word index and decoded ops. */
-  fetchVaLo = Tlb.INVALID;
+  fetchVaLo = Tlb.FETCH_INVALID;
   fetchVaHi = 0;
   fetchHostWord = 0;
   fetchOps: Uint16Array = EMPTY_OPS;
@@ -241,7 +247,7 @@ export class Cpu implements MemoryClient {
       this.permW = pan ? P.W1PAN : P.W1;
       this.permX = P.X1;
     }
-    this.fetchVaLo = Tlb.INVALID;
+    this.fetchVaLo = Tlb.FETCH_INVALID;
   }
 
   // ---- TLB -------------------------------------------------------------------------------
@@ -249,7 +255,7 @@ export class Cpu implements MemoryClient {
   /** Drop every cached translation (TLBI VMALLE1, TTBR/TCR/SCTLR/VTTBR changes...). */
   flushTlb(): void {
     this.tlbVaLo.fill(Tlb.INVALID);
-    this.fetchVaLo = Tlb.INVALID;
+    this.fetchVaLo = Tlb.FETCH_INVALID;
   }
 
   /** Drop the translations of one VA page (TLBI VAE1 and friends), any ASID. */
@@ -258,7 +264,7 @@ export class Cpu implements MemoryClient {
     // flushing a larger mapping flush the whole TLB instead.
     const i = (lo >>> 12) & Tlb.MASK;
     if (this.tlbVaLo[i] === (lo & -4096) && this.tlbVaHi[i] === hi) this.tlbVaLo[i] = Tlb.INVALID;
-    this.fetchVaLo = Tlb.INVALID;
+    this.fetchVaLo = Tlb.FETCH_INVALID;
   }
 
   revokeWrite(hostPage: number): void {
@@ -269,7 +275,7 @@ export class Cpu implements MemoryClient {
   }
 
   codeDropped(hostPage: number): void {
-    if (hostPage < 0 || hostPage === this.fetchHostPage) this.fetchVaLo = Tlb.INVALID;
+    if (hostPage < 0 || hostPage === this.fetchHostPage) this.fetchVaLo = Tlb.FETCH_INVALID;
   }
 
   // ---- memory, fast paths (see the conventions at the top) ----------------------------------

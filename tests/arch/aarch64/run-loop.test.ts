@@ -71,3 +71,22 @@ test('sequential execution runs off the end of one page into the next', () => {
   assert.equal(getX(m.cpu, 0), 4n);
   assert.equal(getPC(m.cpu), BigInt(start + 16));
 });
+
+test('a misaligned PC on page 0 takes a PC alignment fault even when the fetch cache is empty', () => {
+  // The fetch cache's empty tag must not look like PC & ~0xffc for any PC: with 1 as the tag,
+  // PC = 5 (page 0, bits 1:0 = 01) matched it and ran whatever the stale cache pointed at.
+  for (const blockThreshold of [-1, 0]) {
+    const m = makeMachine();
+    m.cpu.blockThreshold = blockThreshold;
+    loadWords(m, m.ramBase + 0x800, assemble('b .'));
+    m.cpu.setSr(SR.VBAR_EL1, m.ramBase + 0x800, 0);
+    m.cpu.flushTlb();
+    m.cpu.s[S.PC] = 5;
+    m.cpu.s[S.PC_HI] = 0;
+    assert.equal(run(m.cpu, 1), Stop.BUDGET);
+    assert.equal(m.cpu.s[srIndex(SR.ESR_EL1)] >>> 26, 0x22, `ESR_EL1.EC (blockThreshold ${blockThreshold})`);
+    assert.equal(m.cpu.s[srIndex(SR.ELR_EL1)], 5);
+    assert.equal(m.cpu.s[srIndex(SR.FAR_EL1)], 5);
+    assert.equal(getPC(m.cpu), BigInt(m.ramBase + 0xa00), 'current EL with SP_ELx, synchronous vector');
+  }
+});
