@@ -10,6 +10,7 @@ import { KvmError, type Errno } from '../../src/hyp/errors.js';
 import { supportedCaps } from '../../src/hyp/caps.js';
 import * as uapi from '../../src/hyp/uapi/kvm.js';
 import { S } from '../../src/arch/aarch64/state.js';
+import { DEFAULT_BLOCK_THRESHOLD } from '../../src/arch/aarch64/cpu.js';
 import { run } from '../../src/arch/aarch64/run.js';
 import type { Vcpu } from '../../src/hyp/vcpu.js';
 import { resetCpu } from '../../src/arch/aarch64/reset.js';
@@ -138,4 +139,16 @@ test('flushIcache drops code decoded before the VMM rewrote it through the view'
   vm.flushIcache();
   assert.equal(go(), 3);
   expectKvmError(() => vm.flushIcache(1n), 'EINVAL', 'guestPhysAddr', /both omitted/);
+});
+
+test('createVm validates blockThreshold and gives it to every vCPU', () => {
+  const kvm = new Kvm();
+  for (const bad of [-2, 255, 1.5, Number.NaN]) {
+    expectKvmError(() => kvm.createVm({ memoryLimitBytes: 16 << 20, blockThreshold: bad }), 'EINVAL', 'blockThreshold', /from -1 \(off\) to 254/);
+  }
+  for (const t of [-1, 0, 254]) {
+    const vm = kvm.createVm({ memoryLimitBytes: 16 << 20, blockThreshold: t });
+    assert.equal(vm.createVcpu(0).cpu.blockThreshold, t);
+  }
+  assert.equal(kvm.createVm({ memoryLimitBytes: 16 << 20 }).createVcpu(0).cpu.blockThreshold, DEFAULT_BLOCK_THRESHOLD);
 });
