@@ -368,7 +368,7 @@ function diffTest(t: TestContext, blocks: boolean): void {
   t.diagnostic(`${cases.length - failing.length}/${cases.length} sequences match (${elapsed} ms)`);
   if (blocks) {
     const b = blockStats;
-    t.diagnostic(`regions compiled: ${b.compiled} (${b.blocks} blocks, ${b.instructions} instructions, ${b.emitted} of them as emitted code, the rest calling executors)`);
+    t.diagnostic(`regions compiled: ${b.compiled} (${b.blocks} blocks, ${b.instructions} instructions, ${b.emitted} of them as emitted code, the rest calling executors) in ${b.ms.toFixed(0)} ms`);
     assert.ok(b.compiled >= cases.length, 'block mode compiled no blocks');
   }
   if (failing.length === 0) return;
