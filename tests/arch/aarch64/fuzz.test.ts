@@ -8,7 +8,8 @@
  * counter mode, and the two must end in the same state: the whole register file (system
  * registers, GIC and debug state included), the instruction count, the stop reason and RAM.
  *
- * The code page is read-only at stage 2, so guest stores never rewrite code (a store into code
+ * Cases start at EL1 with the MMU off or on (an identity map), or at EL0. The code page (and the
+ * page tables) are read-only at stage 2, so guest stores never rewrite code (a store into code
  * that is running is where the interpreter and compiled blocks may legitimately differ until the
  * guest's IC and ISB, see docs/cpu-internals.md).
  */
@@ -46,9 +47,17 @@ function randomWord(r: () => number): number {
   return ((row.value & row.mask) | (r() & ~row.mask)) | 0;
 }
 
+/** How a case starts: at EL1 with the MMU off, at EL1 with an identity map, at EL0 (MMU off). */
+const enum Kind {
+  EL1 = 0,
+  EL1_MMU = 1,
+  EL0 = 2,
+}
+
 interface Case {
   code: Int32Array;
   regs: Int32Array;
+  kind: Kind;
 }
 
 function makeCase(r: () => number): Case {
@@ -61,7 +70,22 @@ function makeCase(r: () => number): Case {
     regs[2 * i] = k === 0 ? (RAM + 0x1000 + (r() % (RAM_SIZE - 0x2000))) | 0 : r() | 0;
     regs[2 * i + 1] = k === 0 ? 0 : k === 1 ? 0 : r() | 0;
   }
-  return { code, regs };
+  return { code, regs, kind: (r() % 3) as Kind };
+}
+
+/**
+ * Stage-1 identity map of RAM's 2 MiB block (4K granule, 39-bit VA: a level-1 table at RAM +
+ * 0x1000 and a level-2 table at RAM + 0x2000, both in the read-only part so guest stores cannot
+ * rewrite them): Normal memory, EL1 read/write, executable at EL1.
+ */
+function identityMap(page: DataView, cpu: Cpu): void {
+  page.setUint32(0x1000 + 8 * 1, (RAM + 0x2000) | 3, true); // L1[1]: 1 GiB at 0x40000000 -> L2
+  page.setUint32(0x2000, RAM | (1 << 10) | (3 << 8) | 1, true); // L2[0]: block, AF, inner shareable
+  cpu.setSr(SR.MAIR_EL1, 0xff, 0);
+  // T0SZ = 25, IRGN0 = ORGN0 = WB, SH0 = inner, TG0 = 4K, EPD1, IPS = 40 bits
+  cpu.setSr(SR.TCR_EL1, 25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23), 2);
+  cpu.setSr(SR.TTBR0_EL1, RAM + 0x1000, 0);
+  cpu.setSr(SR.SCTLR_EL1, (cpu.sr(SR.SCTLR_EL1) | 1 | (1 << 2) | (1 << 12)) & ~(1 << 1), cpu.srHi(SR.SCTLR_EL1));
 }
 
 interface Outcome {
@@ -82,18 +106,19 @@ function runCase(c: Case, threshold: number): Outcome {
   cpu.deterministic = true;
   const host = mem.alloc(RAM_SIZE, 2 << 20);
   const s2 = new Stage2PageTable(mem, 40);
-  s2.map(RAM, host, 0x1000, { write: false, exec: true });
-  s2.map(RAM + 0x1000, host + 0x1000, RAM_SIZE - 0x1000, { write: true, exec: true });
+  s2.map(RAM, host, 0x3000, { write: false, exec: true });
+  s2.map(RAM + 0x3000, host + 0x3000, RAM_SIZE - 0x3000, { write: true, exec: true });
   const [vlo, vhi] = s2.vttbr(1);
   const s = cpu.s;
   s[S.HCR_EL2] = 1;
   s[S.VTCR_EL2] = s2.vtcr | 0;
   s[S.VTTBR_EL2] = vlo;
   s[S.VTTBR_EL2_HI] = vhi;
-  const page = new Uint8Array(0x1000);
+  const page = new Uint8Array(0x3000);
   const dv = new DataView(page.buffer);
   c.code.forEach((w, i) => dv.setInt32(4 * i, w, true));
   for (let v = 0; v < 16; v++) HANDLER.forEach((w, i) => dv.setUint32(0x800 + 0x80 * v + 4 * i, w, true));
+  if (c.kind === Kind.EL1_MMU) identityMap(dv, cpu);
   mem.writeBytes(host, page);
   for (let i = 0; i < 62; i++) s[i] = c.regs[i];
   s[S.SP] = c.regs[62] & ~15;
@@ -101,6 +126,13 @@ function runCase(c: Case, threshold: number): Outcome {
   cpu.setSr(SR.VBAR_EL1, VBAR, 0);
   s[S.PC] = RAM;
   s[S.PC_HI] = 0;
+  if (c.kind === Kind.EL0) {
+    // EL0t: exceptions go to the lower-EL vectors, whose handler returns to EL0.
+    s[S.SP_EL1] = (RAM + 0x80000) | 0;
+    s[S.EL] = 0;
+    s[S.SPSEL] = 0;
+    cpu.updateMode();
+  }
   cpu.flushTlb();
   let stop: Stop = Stop.BUDGET;
   let error: string | undefined;
