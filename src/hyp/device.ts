@@ -5,6 +5,22 @@
  * KVM_HAS_DEVICE_ATTR. The device type's ops do the work; errors are KvmError with Linux's errno.
  */
 import type { Vm } from './vm.js';
+import { KvmError } from './errors.js';
+
+/**
+ * kvm_device_attr's u64 fields from the API's number | bigint: an integral number or a bigint.
+ * Anything else (1.5, NaN, a string) is EINVAL, not the RangeError BigInt() would throw.
+ */
+function attrArg(name: 'group' | 'attr' | 'value', x: unknown): bigint {
+  if (typeof x === 'bigint') return x;
+  if (typeof x === 'number' && Number.isInteger(x)) return BigInt(x);
+  throw new KvmError('EINVAL', `device attribute: ${name} must be an integer (number or bigint), got ${String(x)}`, name);
+}
+
+function groupArg(x: unknown): number {
+  if (typeof x === 'number' && Number.isInteger(x)) return x;
+  throw new KvmError('EINVAL', `device attribute: group must be an integer, got ${String(x)}`, 'group');
+}
 
 /** struct kvm_device_ops, the attribute half. `value` is kvm_device_attr.addr's u64 (or u32). */
 export interface DeviceOps {
@@ -29,16 +45,16 @@ export class Device {
 
   /** KVM_SET_DEVICE_ATTR. */
   setAttr(group: number, attr: number | bigint, value: number | bigint = 0n): void {
-    this.ops.setAttr(group, BigInt(attr), BigInt(value));
+    this.ops.setAttr(groupArg(group), attrArg('attr', attr), attrArg('value', value));
   }
 
   /** KVM_GET_DEVICE_ATTR; `value` is the in/out word for attributes that read one first. */
   getAttr(group: number, attr: number | bigint, value: number | bigint = 0n): bigint {
-    return this.ops.getAttr(group, BigInt(attr), BigInt(value));
+    return this.ops.getAttr(groupArg(group), attrArg('attr', attr), attrArg('value', value));
   }
 
   /** KVM_HAS_DEVICE_ATTR. */
   hasAttr(group: number, attr: number | bigint): boolean {
-    return this.ops.hasAttr(group, BigInt(attr));
+    return this.ops.hasAttr(groupArg(group), attrArg('attr', attr));
   }
 }

@@ -369,3 +369,19 @@ test('CPU_SYSREGS: ICC_* state saved and restored through the virtual interface'
   expectErr(() => get(5, PMR), 'EINVAL');
   assert.ok(vm);
 });
+
+test('device attributes that are not integers are EINVAL (KvmError), not a RangeError from BigInt(); the device still works', () => {
+  // Found by vgic-fuzz.test.ts: Device converted number arguments with BigInt(), which throws
+  // RangeError for 1.5 or NaN; every bad API input must be a typed error.
+  const { gic } = vmWithGic(1);
+  expectErr(() => gic.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, 1.5, GICD), 'EINVAL', /attr must be an integer/);
+  expectErr(() => gic.setAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0, 0.5), 'EINVAL', /value must be an integer/);
+  expectErr(() => gic.getAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, NaN), 'EINVAL', /attr/);
+  expectErr(() => gic.getAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, Infinity), 'EINVAL', /value/);
+  expectErr(() => gic.hasAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 4096.25), 'EINVAL', /attr/);
+  expectErr(() => gic.hasAttr(1.5, 0), 'EINVAL', /group must be an integer/);
+  // Integral numbers and bigints are as before.
+  assert.equal(gic.hasAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0), true);
+  gic.setAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0, 2);
+  assert.equal(gic.getAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0n) & 3n, 2n);
+});
