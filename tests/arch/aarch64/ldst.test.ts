@@ -339,6 +339,24 @@ test('unaligned normal loads with the MMU off take an alignment fault (Device me
   assert.equal(getX(m.cpu, 1), 0x5an);
 });
 
+test('an unaligned access outside RAM with the MMU off is an alignment fault at EL1, not a stage-2 trap', () => {
+  // Stage 1 decides the memory type (Device with the MMU off) and its alignment fault comes
+  // before anything at stage 2 (AArch64.S1HasAlignmentFault): an unaligned MMIO access never
+  // reaches the hypervisor. 0x09000001 is outside makeMachine's RAM (an MMIO hole).
+  for (const [src, write] of [
+    ['ldr w1, [x0]', false],
+    ['str x1, [x0]', true],
+    ['ldrh w1, [x0]', false],
+  ] as const) {
+    const m = makeMachine();
+    setX(m.cpu, 0, 0x09000001n);
+    exec(m, src);
+    assert.ok(tookSync(m), `${src}: took the exception at EL1 (not a trap to EL2)`);
+    assert.equal(esr1(m), ((0x25 << 26) | (1 << 25) | (write ? 1 << 6 : 0) | 0x21) >>> 0, src);
+    assert.equal(far1(m), 0x09000001n, src);
+  }
+});
+
 test('LDTR/STTR at EL1 with the MMU off behave as plain accesses', () => {
   const m = makeMachine();
   setX(m.cpu, 0, BigInt(DATA));

@@ -11,10 +11,10 @@ import { FSC_ALIGNMENT } from '../esr.js';
 const SCTLR_A = 1 << 1;
 
 /** The TLB index translating (hi, lo) with permission `need`; fills on a miss (may throw). */
-export function lookup(cpu: Cpu, hi: number, lo: number, acc: number, need: number, syn: number): number {
+export function lookup(cpu: Cpu, hi: number, lo: number, acc: number, need: number, syn: number, unaligned = false): number {
   const i = (lo >>> 12) & Tlb.MASK;
   if (cpu.tlbVaLo[i] === (lo & -4096) && cpu.tlbVaHi[i] === hi && (cpu.tlbPerm[i] & need) !== 0) return i;
-  return tlbFill(cpu, hi, lo, acc, need, syn);
+  return tlbFill(cpu, hi, lo, acc, need, syn, unaligned);
 }
 
 /** Raise an alignment fault for a data access (stage 1, to EL1; DFSC 0x21). */
@@ -67,7 +67,7 @@ export function readSlow(cpu: Cpu, hi: number, lo: number, sizeLog2: number, syn
   if (unaligned && strictAlign(cpu)) alignmentFault(cpu, hi, lo, false);
   if (off + size > 0x1000) {
     // Crosses into the next page: translate both (either may fault), then read byte by byte.
-    const i1 = lookup(cpu, hi, lo, ACC_READ, need, syn);
+    const i1 = lookup(cpu, hi, lo, ACC_READ, need, syn, true);
     const h1 = cpu.tlbHost[i1];
     const p1 = cpu.tlbPerm[i1];
     const nlo = ((lo & -4096) + 0x1000) | 0;
@@ -86,7 +86,7 @@ export function readSlow(cpu: Cpu, hi: number, lo: number, sizeLog2: number, syn
     cpu.rhi = vhi;
     return size === 4 || size === 8 ? vlo | 0 : vlo;
   }
-  const i = lookup(cpu, hi, lo, ACC_READ, need, syn);
+  const i = lookup(cpu, hi, lo, ACC_READ, need, syn, unaligned);
   if (unaligned && (cpu.tlbPerm[i] & P.DEVICE) !== 0) alignmentFault(cpu, hi, lo, false);
   return readHost(cpu, (cpu.tlbHost[i] + off) >>> 0, size);
 }
@@ -98,7 +98,7 @@ export function writeSlow(cpu: Cpu, hi: number, lo: number, sizeLog2: number, vl
   const unaligned = (lo & (size - 1)) !== 0;
   if (unaligned && strictAlign(cpu)) alignmentFault(cpu, hi, lo, true);
   if (off + size > 0x1000) {
-    const i1 = lookup(cpu, hi, lo, ACC_WRITE, need, syn);
+    const i1 = lookup(cpu, hi, lo, ACC_WRITE, need, syn, true);
     const h1 = cpu.tlbHost[i1];
     const p1 = cpu.tlbPerm[i1];
     const nlo = ((lo & -4096) + 0x1000) | 0;
@@ -116,7 +116,7 @@ export function writeSlow(cpu: Cpu, hi: number, lo: number, sizeLog2: number, vl
     }
     return;
   }
-  const i = lookup(cpu, hi, lo, ACC_WRITE, need, syn);
+  const i = lookup(cpu, hi, lo, ACC_WRITE, need, syn, unaligned);
   if (unaligned && (cpu.tlbPerm[i] & P.DEVICE) !== 0) alignmentFault(cpu, hi, lo, true);
   const h = (cpu.tlbHost[i] + off) >>> 0;
   const page = h >>> 12;

@@ -13,6 +13,7 @@ import {
   ESR_ELx_EC_DABT_CUR,
   ESR_ELx_EC_IABT_LOW,
   ESR_ELx_EC_IABT_CUR,
+  FSC_ALIGNMENT,
   FSC_PERMISSION,
   FSC_SYNC_EXTERNAL,
   ISS_WNR,
@@ -107,12 +108,17 @@ export function translateIpa(cpu: Cpu, vaHi: number, vaLo: number, ipaHi: number
  * `need` is the permission bit the access requires under the current EL/PAN (cpu.permR/W/X,
  * or P.R0/P.W0 for unprivileged accesses).
  */
-export function tlbFill(cpu: Cpu, hi: number, lo: number, acc: number, need: number, syn: number): number {
+export function tlbFill(cpu: Cpu, hi: number, lo: number, acc: number, need: number, syn: number, unaligned = false): number {
   if (!stage1Walk(cpu, hi, lo, acc)) {
     if (acc === ACC_EXEC) return instructionAbortStage1(cpu, hi, lo, s1.fsc);
     return dataAbortStage1(cpu, hi, lo, acc === ACC_WRITE, s1.fsc);
   }
   const s1perm = s1.perm;
+  // An unaligned data access to Device memory (stage 1's type: with the MMU off all data is
+  // Device-nGnRnE) is an alignment fault, found after the walk and before the stage-1 permission
+  // check and anything at stage 2 (AArch64.S1Translate / S1DisabledOutput,
+  // AArch64.S1HasAlignmentFault): an unaligned access to MMIO faults at EL1, it does not exit.
+  if (unaligned && (s1perm & P.DEVICE) !== 0) return dataAbortStage1(cpu, hi, lo, acc === ACC_WRITE, FSC_ALIGNMENT);
   // A stage-1 permission fault is detected before the output address goes to stage 2.
   if ((s1perm & need) === 0) {
     if (acc === ACC_EXEC) return instructionAbortStage1(cpu, hi, lo, FSC_PERMISSION + s1.level);
