@@ -142,10 +142,12 @@ for (const t of ['v', 'p'] as const) {
   }
 }
 
-test('deterministic: a periodic timer re-armed in the handler without trapping fires on time, every period', () => {
-  // Linux-like: the handler acknowledges, EOIs, moves CVAL one period on and writes CTL (as
-  // set_next_event() does), then returns to the spin loop. Nothing traps between interrupts.
-  const periodic = source('v').replace(
+/**
+ * source('v') with a handler that records CNTVCT at x22 (post-increment), acknowledges and EOIs,
+ * re-arms with `rearm` (x5 = CVAL, x9 = period), and powers off after `count` interrupts.
+ */
+function periodicSource(rearm: string, count: number): string {
+  return source('v').replace(
     /vectors:[\s\S]*$/,
     `vectors:
   .skip 0x280
@@ -153,12 +155,9 @@ test('deterministic: a periodic timer re-armed in the handler without trapping f
   str  x7, [x22], #8
   mrs  x0, S3_0_C12_C12_0          // ICC_IAR1_EL1
   msr  S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1
-  add  x5, x5, x9
-  msr  cntv_cval_el0, x5
-  mov  x0, #1
-  msr  cntv_ctl_el0, x0
+${rearm}
   add  x23, x23, #1
-  cmp  x23, #6
+  cmp  x23, #${count}
   b.ge 2f
   eret
 2:
@@ -167,6 +166,12 @@ test('deterministic: a periodic timer re-armed in the handler without trapping f
   hvc  #0
 `,
   );
+}
+
+test('deterministic: a periodic timer re-armed in the handler without trapping fires on time, every period', () => {
+  // Linux-like: the handler acknowledges, EOIs, moves CVAL one period on and writes CTL (as
+  // set_next_event() does), then returns to the spin loop. Nothing traps between interrupts.
+  const periodic = periodicSource('  add  x5, x5, x9\n  msr  cntv_cval_el0, x5\n  mov  x0, #1\n  msr  cntv_ctl_el0, x0', 6);
   const period = 250_000;
   const { v, ram } = guest(periodic, { deterministic: true, ahead: period });
   v.setOneReg(X(22), 0x4010_0000n);
@@ -177,6 +182,21 @@ test('deterministic: a periodic timer re-armed in the handler without trapping f
     assert.equal(Number(dv.getBigUint64(8 * k, true)), first + k * period + 1, `interrupt ${k}`);
   }
   assert.equal(v.stats.counters.signal_exits, 0);
+});
+
+test('deterministic: a timer re-armed by writing CVAL alone (CTL untouched) also fires on time', () => {
+  // The handler only moves CVAL one period on: that write must end the slice as CTL/TVAL writes
+  // do, or the next deadline would be seen only at the end of a 1 M-instruction chunk.
+  const periodic = periodicSource('  add  x5, x5, x9\n  msr  cntv_cval_el0, x5', 4);
+  const period = 300_000;
+  const { v, ram } = guest(periodic, { deterministic: true, ahead: period });
+  v.setOneReg(X(22), 0x4010_0000n);
+  expectOff(v.run({ budget: 50_000_000 }));
+  const dv = new DataView(ram.buffer, ram.byteOffset + 0x10_0000, 4 * 8);
+  const first = x(v, 5) - 4 * period;
+  for (let k = 0; k < 4; k++) {
+    assert.equal(Number(dv.getBigUint64(8 * k, true)), first + k * period + 1, `interrupt ${k}`);
+  }
 });
 
 test('deterministic: a small KVM_RUN budget keeps its meaning, and the timer IRQ is still exact', () => {

@@ -71,7 +71,7 @@ export const enum Stop {
   /** A typevisor bug surfaced as a host exception (in cpu.internalError); the host lives on. */
   INTERNAL_ERROR = 4,
   /**
-   * The guest wrote CNTx_CTL_EL0 or CNTx_TVAL_EL0 with cpu.stopOnTimerWrite set: the timer's
+   * The guest wrote CNTx_CTL_EL0, CNTx_TVAL_EL0 or CNTx_CVAL_EL0 with cpu.stopOnTimerWrite set: the timer's
    * deadline may have moved (the hypervisor bounds its next chunk by it). PC is past the write.
    */
   TIMER = 5,
@@ -132,7 +132,7 @@ export class Cpu implements MemoryClient {
 
   /** Set by whatever ends the run loop (Stop.*); 0 while running. */
   stop = 0;
-  /** End run() with Stop.TIMER after a guest write to a timer's CTL or TVAL (timer.ts). */
+  /** End run() with Stop.TIMER after a guest write to a timer's CTL, TVAL or CVAL (timer.ts). */
   stopOnTimerWrite = false;
   /** The host error behind Stop.INTERNAL_ERROR. */
   internalError: unknown = undefined;

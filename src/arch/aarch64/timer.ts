@@ -20,7 +20,7 @@
  * timerDeadlineMs(), and ends an interpreter chunk at the timer's deadline: timerDeadlineIcount()
  * in deterministic mode (exact), timerDeadlineMs() converted at the vCPU's measured speed with the
  * host clock. So that a guest re-arming its timer without trapping (MSR CNTx_CTL_EL0 / TVAL) is
- * seen at once, such a write ends run() with Stop.TIMER when the hypervisor set
+ * seen at once, such a write (or one of CVAL) ends run() with Stop.TIMER when the hypervisor set
  * cpu.stopOnTimerWrite. 64-bit values are (lo, hi) pairs: reads return lo and leave hi in cpu.rhi.
  */
 import { Stop, type Cpu } from './cpu.js';
@@ -85,7 +85,7 @@ function cvalWord(which: number): number {
   return srIndex(which === TIMER_VIRT ? SR.CNTV_CVAL_EL0 : SR.CNTP_CVAL_EL0);
 }
 
-/** A write that may move a timer's deadline: end run() if the hypervisor asked (Stop.TIMER). */
+/** A guest write that may move a timer's deadline (CTL, TVAL, CVAL): end run() if the hypervisor asked (Stop.TIMER). */
 function timerWritten(cpu: Cpu): void {
   if (cpu.stopOnTimerWrite && cpu.stop === 0) cpu.stop = Stop.TIMER;
 }
@@ -118,6 +118,14 @@ export function writeTimerCtl(cpu: Cpu, which: number, v: number): void {
   const w = ctlWord(which);
   cpu.s[w] = v & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
   cpu.s[w + 1] = 0;
+  timerWritten(cpu);
+}
+
+/** CNTx_CVAL_EL0 write (the deadline moves: Stop.TIMER when the hypervisor asked for it). */
+export function writeTimerCval(cpu: Cpu, which: number, lo: number, hi: number): void {
+  const w = cvalWord(which);
+  cpu.s[w] = lo;
+  cpu.s[w + 1] = hi;
   timerWritten(cpu);
 }
 

@@ -14,9 +14,8 @@
  * little short; a chunk that ends before the condition holds is followed by another bounded one,
  * at least TIMER_CHUNK_MIN long, so the interrupt is late by at most about that many instructions
  * (plus any error in the speed estimate). A guest re-arming its timer with MSR (no trap) ends the
- * chunk after the write to CNTx_CTL_EL0 or CNTx_TVAL_EL0 (Stop.TIMER), so the next chunk is
- * bounded by the new deadline; a write to CVAL alone is seen at the end of the chunk (Linux writes
- * CTL after CVAL in set_next_event()). These re-entries are not exits: no statistic counts them.
+ * chunk after the write to CNTx_CTL_EL0, CNTx_TVAL_EL0 or CNTx_CVAL_EL0 (Stop.TIMER), so the next
+ * chunk is bounded by the new deadline. These re-entries are not exits: no statistic counts them.
  *
  * Departures from KVM, all from KVM_RUN being a synchronous call in one thread:
  * - The budget (instructions) stands for the signal that interrupts a real KVM_RUN: when it is

@@ -12,6 +12,7 @@ import {
   writeTimerCtl,
   readTimerTval,
   writeTimerTval,
+  writeTimerCval,
   TIMER_VIRT,
   TIMER_PHYS,
 } from '../timer.js';
@@ -73,6 +74,12 @@ function readVtval(cpu: Cpu, _d: SysregDesc): number {
 function writeVtval(cpu: Cpu, _d: SysregDesc, lo: number, _hi: number): void {
   writeTimerTval(cpu, TIMER_VIRT, lo);
 }
+function writeVcval(cpu: Cpu, _d: SysregDesc, lo: number, hi: number): void {
+  writeTimerCval(cpu, TIMER_VIRT, lo, hi);
+}
+function writePcval(cpu: Cpu, _d: SysregDesc, lo: number, hi: number): void {
+  writeTimerCval(cpu, TIMER_PHYS, lo, hi);
+}
 function readPtval(cpu: Cpu, _d: SysregDesc): number {
   return readTimerTval(cpu, TIMER_PHYS);
 }
@@ -92,8 +99,8 @@ export const timerRows: readonly SysregDesc[] = [
   reg('CNTVCT_EL0', 3, 3, 14, 0, 2, { access: RO0, check: checkVct, read: readVct, core: true }),
   reg('CNTP_TVAL_EL0', 3, 3, 14, 2, 0, { access: A_ALL, check: checkPtimer, ...PCEN, read: readPtval, write: writePtval, core: true }),
   reg('CNTP_CTL_EL0', 3, 3, 14, 2, 1, { access: A_ALL, check: checkPtimer, ...PCEN, slot: SR.CNTP_CTL_EL0, read: readPctl, write: writePctl, core: true }),
-  reg('CNTP_CVAL_EL0', 3, 3, 14, 2, 2, { access: A_ALL, check: checkPtimer, ...PCEN, slot: SR.CNTP_CVAL_EL0, core: true }),
+  reg('CNTP_CVAL_EL0', 3, 3, 14, 2, 2, { access: A_ALL, check: checkPtimer, ...PCEN, slot: SR.CNTP_CVAL_EL0, write: writePcval, core: true }),
   reg('CNTV_TVAL_EL0', 3, 3, 14, 3, 0, { access: A_ALL, check: checkVtimer, read: readVtval, write: writeVtval, core: true }),
   reg('CNTV_CTL_EL0', 3, 3, 14, 3, 1, { access: A_ALL, check: checkVtimer, slot: SR.CNTV_CTL_EL0, read: readVctl, write: writeVctl, core: true }),
-  reg('CNTV_CVAL_EL0', 3, 3, 14, 3, 2, { access: A_ALL, check: checkVtimer, slot: SR.CNTV_CVAL_EL0, core: true }),
+  reg('CNTV_CVAL_EL0', 3, 3, 14, 3, 2, { access: A_ALL, check: checkVtimer, slot: SR.CNTV_CVAL_EL0, write: writeVcval, core: true }),
 ];
