@@ -32,13 +32,21 @@ export function checkFpEnabled(cpu: Cpu): void {
   if (((s[CPACR] >>> FPEN_SHIFT) & 3) !== 3 || (s[S.CPTR_EL2] & CPTR_TFP) !== 0) fpTrap(cpu);
 }
 
-function fpTrap(cpu: Cpu): void {
+/** Where a SIMD&FP access traps now (the rule above): FP_TRAP_NONE, FP_TRAP_EL1 or FP_TRAP_EL2. */
+export function fpTrapLevel(cpu: Cpu): number {
   const s = cpu.s;
   const fpen = (s[CPACR] >>> FPEN_SHIFT) & 3;
-  if (fpen !== 3 && (fpen !== 1 || s[S.EL] === 0)) {
-    syncToEl1(cpu, ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS, false, 0, 0);
-  }
-  if ((s[S.CPTR_EL2] & CPTR_TFP) !== 0) {
-    trapToEl2(cpu, esr(ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS), true);
-  }
+  if (fpen !== 3 && (fpen !== 1 || s[S.EL] === 0)) return FP_TRAP_EL1;
+  if ((s[S.CPTR_EL2] & CPTR_TFP) !== 0) return FP_TRAP_EL2;
+  return FP_TRAP_NONE;
+}
+
+export const FP_TRAP_NONE = 0;
+export const FP_TRAP_EL1 = 1;
+export const FP_TRAP_EL2 = 2;
+
+function fpTrap(cpu: Cpu): void {
+  const level = fpTrapLevel(cpu);
+  if (level === FP_TRAP_EL1) syncToEl1(cpu, ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS, false, 0, 0);
+  if (level === FP_TRAP_EL2) trapToEl2(cpu, esr(ESR_ELx_EC_FP_ASIMD, true, FP_TRAP_ISS), true);
 }

@@ -30,6 +30,7 @@ import {
   sctlrGate,
   writeStored,
 } from './desc.js';
+import { fpTrapLevel, FP_TRAP_NONE, FP_TRAP_EL1 } from '../exec/fp-access.js';
 
 // ---- handlers -------------------------------------------------------------------------------
 
@@ -121,16 +122,10 @@ function writeSpEl0(cpu: Cpu, _d: SysregDesc, lo: number, hi: number): void {
   cpu.s[S.SP_EL0_HI] = hi;
 }
 
-/** CPACR_EL1.FPEN (bits 21:20) and CPTR_EL2.TFP (bit 10) for FPCR/FPSR (D24.2.30, C5.2.8). */
-const CPACR_WORD = S.SYSREG_BASE + 2 * SR.CPACR_EL1;
-const CPTR_TFP = 1 << 10;
-
+/** FPCR/FPSR accesses trap as SIMD&FP instructions do (C5.2.8; exec/fp-access.ts has the rule). */
 export function fpCheck(cpu: Cpu, _d: SysregDesc, _isRead: boolean): number {
-  const s = cpu.s;
-  const fpen = (s[CPACR_WORD] >>> 20) & 3;
-  if (s[S.EL] === 0 ? fpen !== 3 : (fpen & 1) === 0) return CHECK_FP_EL1;
-  if ((s[S.CPTR_EL2] & CPTR_TFP) !== 0) return CHECK_FP_EL2;
-  return CHECK_OK;
+  const level = fpTrapLevel(cpu);
+  return level === FP_TRAP_NONE ? CHECK_OK : level === FP_TRAP_EL1 ? CHECK_FP_EL1 : CHECK_FP_EL2;
 }
 
 function readFpcr(cpu: Cpu, _d: SysregDesc): number {
