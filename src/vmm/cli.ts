@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CPU_MODELS } from '../arch/aarch64/cpus/index.js';
 import { DEFAULT_BLOCK_THRESHOLD } from '../arch/aarch64/cpu.js';
+import { blockStats } from '../arch/aarch64/blocks/compile.js';
 import { runBareMetal, DEFAULT_MEM_MIB, MAX_MEM_MIB } from './bare-runner.js';
 import { formatStats } from '../hyp/stats.js';
 import { VmmInputError, InvalidArgumentError } from './errors.js';
@@ -220,6 +221,9 @@ async function cmdRun(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.has('--stats')) {
     const mips = r.seconds > 0 ? r.instructions / r.seconds / 1e6 : 0;
     io.stderr(`typevisor: ${r.instructions} instructions in ${r.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS), exit ${r.exit}`);
+    // The block compiler's counters are per process (one VM per `typevisor run`), like QEMU's `info jit`.
+    const b = blockStats;
+    io.stderr(`typevisor: compiled blocks: ${b.compiled} regions (${b.blocks} blocks, ${b.instructions} instructions) in ${b.ms.toFixed(1)} ms`);
     for (const line of formatStats(r.stats)) io.stderr(`typevisor: ${line}`);
   }
   switch (r.exit) {

@@ -184,6 +184,7 @@ test('--block-threshold takes 0..254 or off, runs the guest the same either way,
       assert.equal(r.code, 0, r.err.join('\n'));
       assert.equal(r.out, 'A');
       assert.match(r.err[0], /^typevisor: 3007 instructions in /, `--block-threshold ${v}`);
+      assert.match(r.err[1], /^typevisor: compiled blocks: \d+ regions \(\d+ blocks, \d+ instructions\) in [\d.]+ ms$/);
     }
     for (const v of ['255', '-1', 'x', '']) {
       const r = await cli('run', '--kernel', f.path, '--block-threshold', v);
