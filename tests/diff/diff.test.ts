@@ -69,6 +69,18 @@ function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
+/** The exception a case took to EL1 (it reached the vectors): syndrome, faulting word, FAR. */
+function el1Exception(s: Int32Array): string {
+  const esr = s[srIndex(SR.ESR_EL1)] >>> 0;
+  const elr = u64(s[srIndex(SR.ELR_EL1)], s[srIndex(SR.ELR_EL1) + 1]);
+  const far = u64(s[srIndex(SR.FAR_EL1)], s[srIndex(SR.FAR_EL1) + 1]);
+  const ec = esr >>> 26;
+  return (
+    `exception to EL1: ESR_EL1 0x${esr.toString(16)} (EC 0x${ec.toString(16)}${ec === 0 ? ', UNDEF' : ''}) ` +
+    `at word ${Number(elr - BigInt(CODE)) / 4}${ec === 0x25 || ec === 0x24 ? `, FAR 0x${far.toString(16)}` : ''}`
+  );
+}
+
 /** WFI: what block mode puts past a case's words and in the vectors, to end run(). */
 const WFI = 0xd503207f;
 
@@ -154,14 +166,7 @@ class TvRunner {
     const pc = u64(s[S.PC], s[S.PC_HI]) - 4n;
     if (stop === Stop.WFI) {
       if (pc >= BigInt(VBAR) && pc < BigInt(VBAR + 0x800)) {
-        const esr = s[srIndex(SR.ESR_EL1)] >>> 0;
-        const elr = u64(s[srIndex(SR.ELR_EL1)], s[srIndex(SR.ELR_EL1) + 1]);
-        const far = u64(s[srIndex(SR.FAR_EL1)], s[srIndex(SR.FAR_EL1) + 1]);
-        const ec = esr >>> 26;
-        return (
-          `exception to EL1: ESR_EL1 0x${esr.toString(16)} (EC 0x${ec.toString(16)}${ec === 0 ? ', UNDEF' : ''}) ` +
-          `at word ${Number(elr - BigInt(CODE)) / 4}${ec === 0x25 || ec === 0x24 ? `, FAR 0x${far.toString(16)}` : ''}`
-        );
+        return el1Exception(s);
       }
       if (pc >= BigInt(end) && pc <= BigInt(CODE + 4 * MAXW)) return undefined;
       return `WFI at 0x${pc.toString(16)}, outside the case`;
@@ -197,14 +202,7 @@ class TvRunner {
       const pc = u64(s[S.PC], s[S.PC_HI]);
       if (pc >= BigInt(end) && pc <= BigInt(CODE + 4 * MAXW)) break;
       if (pc >= BigInt(VBAR) && pc < BigInt(VBAR + 0x800)) {
-        const esr = s[srIndex(SR.ESR_EL1)] >>> 0;
-        const elr = u64(s[srIndex(SR.ELR_EL1)], s[srIndex(SR.ELR_EL1) + 1]);
-        const far = u64(s[srIndex(SR.FAR_EL1)], s[srIndex(SR.FAR_EL1) + 1]);
-        const idx = Number(elr - BigInt(CODE)) / 4;
-        const ec = esr >>> 26;
-        error =
-          `exception to EL1: ESR_EL1 0x${esr.toString(16)} (EC 0x${ec.toString(16)}${ec === 0 ? ', UNDEF' : ''}) ` +
-          `at word ${idx}${ec === 0x25 || ec === 0x24 ? `, FAR 0x${far.toString(16)}` : ''}`;
+        error = el1Exception(s);
         break;
       }
       if (pc < BigInt(CODE) || pc > BigInt(end)) {

@@ -17,8 +17,9 @@
  * is indistinguishable from one taken by the interpreter.
  */
 import { lo, hi, set64, set32, int, shift64, shift32, flagsLogic32, flagsLogic64, add32, sub32, add64, sub64, cond } from './gen.js';
-import { BITMASK, BITMASK_OK } from '../exec/data-proc-imm.js';
-import { gprSyn } from '../exec/ldst.js';
+import { BITMASK, BITMASK_OK, addSubImm, adrImm } from '../exec/data-proc-imm.js';
+import { gprSyn, isPrfm } from '../exec/ldst.js';
+import { off19 } from '../exec/branch.js';
 
 export interface EmitCtx {
   /** Byte offset of the instruction in its page: its address is pb + at. */
@@ -50,10 +51,9 @@ const rm = (insn: number): number => (insn >>> 16) & 31;
 
 // ---- data processing (immediate) --------------------------------------------------------------
 
-function addSubImm(x: boolean, sub: boolean, flags: boolean): Emit {
+function addSubImmediate(x: boolean, sub: boolean, flags: boolean): Emit {
   return (insn) => {
-    let imm = (insn >>> 10) & 0xfff;
-    if ((insn & 0x400000) !== 0) imm <<= 12;
+    const imm = addSubImm(insn);
     const d = rd(insn);
     const n = rn(insn);
     if (!x) return `const a=${lo(n, true)};${(sub ? sub32 : add32)('a', String(imm), 'r', flags)}${set32(d, !flags, 'r')}`;
@@ -102,15 +102,14 @@ function moveWide(x: boolean, opc: number): Emit {
 const adr: Emit = (insn, c) => {
   const d = rd(insn);
   if (d === 31) return '';
-  const imm = ((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3)) << 11 >> 11;
-  const off = c.at + imm;
+  const off = c.at + adrImm(insn);
   return `const rl=(pb+${int(off)})|0;${set64(d, false, 'rl', `(pcHi+${off < 0 ? -1 : 0}+((rl>>>0)<(pb>>>0)?1:0))|0`)}`;
 };
 
 const adrp: Emit = (insn) => {
   const d = rd(insn);
   if (d === 31) return '';
-  const imm = ((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3)) << 11 >> 11;
+  const imm = adrImm(insn);
   const ol = (imm << 12) | 0;
   const oh = imm >> 20;
   return `const rl=(pb+${int(ol)})|0;${set64(d, false, 'rl', `(pcHi+${int(oh)}+((rl>>>0)<(pb>>>0)?1:0))|0`)}`;
@@ -348,8 +347,6 @@ function gprAccess(insn: number, syn: number): string {
   }
 }
 
-/** PRFM and PRFUM (size 11, opc 10) are hints: no access, no SP check (as the executors). */
-const isPrfm = (insn: number): boolean => ((insn >>> 30) === 3 && ((insn >>> 22) & 3) === 2);
 
 /** The SP alignment check when the base is SP (after sync: it can fault). */
 const spCheck = (n: number): string => (n === 31 ? 'A(cpu);' : '');
@@ -428,7 +425,6 @@ const ldstPair: Emit = (insn, c) => {
 
 // ---- branches ---------------------------------------------------------------------------------
 
-const off19 = (insn: number): number => ((insn << 8) >> 13) << 2;
 
 const bCond: EmitBranch = (insn) => ({ taken: cond(insn & 15), off: off19(insn), link: false });
 
@@ -476,10 +472,10 @@ export const EMIT: Readonly<Record<string, Emit>> = (() => {
     MSUB_x: mulAdd(true, true),
   };
   for (const [x, sf] of [[false, 'w'], [true, 'x']] as const) {
-    e[`ADD_i_${sf}`] = addSubImm(x, false, false);
-    e[`ADDS_i_${sf}`] = addSubImm(x, false, true);
-    e[`SUB_i_${sf}`] = addSubImm(x, true, false);
-    e[`SUBS_i_${sf}`] = addSubImm(x, true, true);
+    e[`ADD_i_${sf}`] = addSubImmediate(x, false, false);
+    e[`ADDS_i_${sf}`] = addSubImmediate(x, false, true);
+    e[`SUB_i_${sf}`] = addSubImmediate(x, true, false);
+    e[`SUBS_i_${sf}`] = addSubImmediate(x, true, true);
     ['AND', 'ORR', 'EOR', 'ANDS'].forEach((op, opc) => (e[`${op}_i_${sf}`] = logicImm(x, opc)));
     e[`MOVN_${sf}`] = moveWide(x, 0);
     e[`MOVZ_${sf}`] = moveWide(x, 2);

@@ -20,7 +20,7 @@ function branchRel(s: Int32Array, off: number): void {
 }
 
 /** imm19 at [23:5], times 4, sign-extended. */
-function off19(insn: number): number {
+export function off19(insn: number): number {
   return ((insn << 8) >> 11) & ~3;
 }
 

@@ -14,7 +14,7 @@ import { addWithCarry32, addWithCarry64, r64 } from './int64.js';
 // ---- PC-relative addressing (ADR, ADRP) -------------------------------------------------------
 
 /** SignExtend(immhi:immlo, 21). */
-function adrImm(insn: number): number {
+export function adrImm(insn: number): number {
   return ((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3)) << 11 >> 11;
 }
 
@@ -51,7 +51,7 @@ export function adrp(cpu: Cpu, insn: number): void {
 // ---- add/subtract (immediate) ----------------------------------------------------------------
 
 /** imm12, shifted left by 12 when sh = 1 (bit 22). */
-function addSubImm(insn: number): number {
+export function addSubImm(insn: number): number {
   const imm = (insn >>> 10) & 0xfff;
   return (insn & 0x400000) !== 0 ? imm << 12 : imm;
 }

@@ -174,7 +174,7 @@ function gprAccessUnpriv(cpu: Cpu, insn: number, hi: number, lo: number, syn: nu
 }
 
 /** Size:opc = 11:10, PRFM/PRFUM: a hint; it computes nothing observable and never faults. */
-function isPrfm(insn: number): boolean {
+export function isPrfm(insn: number): boolean {
   return (insn & 0xc0c00000) === (0xc0800000 | 0);
 }
 
